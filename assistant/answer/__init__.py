@@ -1,0 +1,1 @@
+"""The chain: condense the question, retrieve, compose an answer with citations."""

@@ -1,0 +1,218 @@
+"""The offline answerer: choose the evidence sentences that answer the question and cite each one.
+
+Deterministic and LLM-free. A sentence qualifies only if it names the asked company, metric and period (when the
+question names them) and carries a figure when a figure is asked for; otherwise the answer is a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.lexicon import METRICS, PERIOD_PARTS
+from assistant.answer.query import Query, _contains
+from assistant.entities import Registry
+from assistant.numbers import parse_quantities
+from assistant.text import has_cjk, normalise_for_match, split_sentences
+from assistant.tokenize import tokenize
+from assistant.types import Citation, Hit
+
+_DATE = re.compile(
+    r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}"
+    r"|\d{1,2}\s(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.I,
+)
+_RELIABILITY_BONUS = {"primary": 0.4, "news": 0.2, "digest": 0.0, "user": -0.3}
+MAX_SENTENCES = 3
+
+
+@dataclass
+class Candidate:
+    """One evidence sentence and how well it answers the question."""
+
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+    companies: tuple[str, ...] = ()
+
+    @property
+    def absolute(self) -> tuple[int, int]:
+        """Offsets of the sentence in the source document's text."""
+        base = int(self.hit.metadata.get("start", 0))
+        return base + self.start, base + self.end
+
+
+def candidates(query: Query, hits: list[Hit], registry: Registry) -> list[Candidate]:
+    """Every sentence of the evidence that satisfies the question's constraints, scored, best first."""
+    seen: set[str] = set()
+    found: list[Candidate] = []
+    question_tokens = set(tokenize(query.text))
+    for hit in hits:
+        for start, end in split_sentences(hit.text):
+            text = hit.text[start:end]
+            key = normalise_for_match(text)
+            if key in seen or len(text) < 6:
+                continue
+            seen.add(key)
+            candidate = Candidate(hit, start, end, text, companies=tuple(registry.mentions(text)))
+            score = _score(query, candidate, key, question_tokens)
+            if score is not None:
+                candidate.score = score
+                found.append(candidate)
+    found.sort(key=lambda c: -c.score)
+    return found
+
+
+def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) -> float | None:
+    score = 0.0
+    if query.companies:
+        if set(query.companies) & set(cand.companies):
+            score += 3.0
+        elif not cand.companies and _doc_about(cand.hit, query.companies):
+            score += 1.0
+        else:
+            return None
+    main = query.main_metrics
+    if main:
+        if not any(_contains(norm, w) for m in main for w in METRICS[m]):
+            return None
+        score += 3.0
+    if "growth" in query.metrics and (any(_contains(norm, w) for w in METRICS["growth"]) or "%" in norm):
+        score += 1.0
+    if query.periods:
+        if not any(_period_matches(p.year, p.part, norm) for p in query.periods):
+            return None
+        score += 2.0
+    if query.wants_number:
+        if not _has_figure(cand.text):
+            return None
+        score += 1.0
+    if query.wants_date:
+        if not _DATE.search(cand.text):
+            return None
+        score += 1.0
+    context = norm + " " + normalise_for_match(str(cand.hit.metadata.get("title", "")))
+    if query.key_terms:
+        covered = sum(1 for t in query.key_terms if t in context)
+        score += 2.0 * covered / len(query.key_terms)
+    overlap = len(question_tokens & set(tokenize(cand.text))) / max(1, len(question_tokens))
+    if not (query.companies or main or query.periods) and overlap < 0.3:
+        return None
+    score += 2.0 * overlap
+    score += 1.0 / (cand.hit.rank or 1)
+    score += _RELIABILITY_BONUS.get(str(cand.hit.metadata.get("reliability", "")), 0.0)
+    return score
+
+
+def _doc_about(hit: Hit, companies: tuple[str, ...]) -> bool:
+    listed = str(hit.metadata.get("companies", "")).split(",")
+    return bool(listed) and listed[0] in companies
+
+
+def _period_matches(year: str, part: str, norm: str) -> bool:
+    if year not in norm:
+        return False
+    parts_here = {p for p, words in PERIOD_PARTS.items() if any(_contains(norm, w) for w in words)}
+    if part:
+        return part in parts_here
+    # A whole-year question is not answered by a half-year or quarterly figure alone.
+    return not parts_here or f"{year}年营" in norm or f"{year}年净" in norm or f"{year}年全年" in norm
+
+
+def _has_figure(text: str) -> bool:
+    return any(q.currency or q.unit or q.value >= 10 or "." in q.text for q in parse_quantities(text))
+
+
+def uncovered_terms(query: Query, chosen: list[Candidate]) -> list[str]:
+    """Key terms of the question that none of the chosen evidence (sentence, chunk or title) mentions."""
+    context = " ".join(
+        normalise_for_match(c.hit.text + " " + str(c.hit.metadata.get("title", ""))) for c in chosen
+    )
+    return [t for t in query.key_terms if t not in context]
+
+
+def select(query: Query, found: list[Candidate]) -> list[Candidate]:
+    """The best sentence, one per asked company for comparisons, plus close runners-up from other sources."""
+    if not found:
+        return []
+    chosen: list[Candidate] = []
+    for company in query.companies[1:] and query.companies:
+        best = next((c for c in found if company in c.companies), None)
+        if best is not None and best not in chosen:
+            chosen.append(best)
+    if not chosen:
+        chosen.append(found[0])
+    floor = chosen[0].score - 1.5
+    for cand in found:
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        if cand in chosen or cand.score < floor:
+            continue
+        if any(c.hit.doc_id == cand.hit.doc_id for c in chosen):
+            continue
+        if _same_figures(cand, chosen):
+            continue
+        chosen.append(cand)
+    return chosen
+
+
+def _same_figures(cand: Candidate, chosen: list[Candidate]) -> bool:
+    figures = {q.value for q in parse_quantities(cand.text)}
+    return any(figures and figures == {q.value for q in parse_quantities(c.text)} for c in chosen)
+
+
+def compose(query: Query, chosen: list[Candidate]) -> tuple[str, list[Citation]]:
+    """Answer text where every sentence ends with ``[n]``, and the numbered citations."""
+    citations: list[Citation] = []
+    lines: list[str] = []
+    for n, cand in enumerate(chosen, start=1):
+        meta = cand.hit.metadata
+        start, end = cand.absolute
+        page = int(meta.get("page", -1))
+        citations.append(
+            Citation(
+                n=n, doc_id=cand.hit.doc_id, chunk_id=cand.hit.chunk_id, title=str(meta.get("title", "")),
+                publisher=str(meta.get("publisher", "")), url=str(meta.get("url", "")),
+                published=str(meta.get("published", "")), page=page if page > 0 else None, quote=cand.text,
+                start=start, end=end, source_id=str(meta.get("source_id", "")),
+                reliability=str(meta.get("reliability", "")),
+            )
+        )
+        lines.append(_line(query, cand, citations[-1]))
+    return "\n".join(lines), citations
+
+
+def _line(query: Query, cand: Candidate, citation: Citation) -> str:
+    if query.language == "zh":
+        return f"{cand.text.rstrip()}[{citation.n}]"
+    if not has_cjk(cand.text):
+        return f"{cand.text.rstrip()} [{citation.n}]"
+    who = citation.publisher or citation.title
+    when = f", {citation.published}" if citation.published else ""
+    figures = [q for q in parse_quantities(cand.text) if _is_chinese_figure(q.text)]
+    english = "; ".join(f"{q.text} = {q.english()}" for q in figures)
+    units = f" (in English units: {english})" if english else ""
+    return f"Per {who}{when}: “{cand.text.rstrip()}”{units} [{citation.n}]"
+
+
+def _is_chinese_figure(text: str) -> bool:
+    return has_cjk(text)
+
+
+def refusal(query: Query, missing: list[str] | None = None) -> str:
+    """The polite 'the corpus does not know' answer, naming what was looked for; no figure stated."""
+    asked = _asked(query)
+    if query.language == "zh":
+        detail = f"（检索内容：{asked}）" if asked else ""
+        extra = f"；语料未提及：{'、'.join(missing)}" if missing else ""
+        return f"语料中没有找到能回答这个问题的来源{detail}{extra}。"
+    detail = f" (looked for: {asked})" if asked else ""
+    extra = f"; not mentioned anywhere: {', '.join(missing)}" if missing else ""
+    return f"The corpus has no source that answers this{detail}{extra}."
+
+
+def _asked(query: Query) -> str:
+    parts = list(query.companies) + [m for m in query.metrics] + [f"{p.year}{p.part}" for p in query.periods]
+    return ", ".join(parts)

@@ -1,0 +1,197 @@
+"""Question analysis: language, companies, metrics, periods, question type; follow-ups inherit context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from assistant.answer.lexicon import DATE_WORDS, GENERIC_TERMS, METRICS, PERIOD_PARTS, QUANTITY_WORDS, WHO_WORDS
+from assistant.entities import Registry
+from assistant.text import has_cjk, normalise_for_match
+from assistant.tokenize import tokenize
+
+_YEAR = re.compile(r"(?<!\d)(20[0-4]\d|199\d)(?!\d)")
+_FY = re.compile(r"fy\s?(20\d\d)", re.I)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year, optionally with a part (H1, Q3, 9M); part '' means the year as a whole or unspecified."""
+
+    year: str
+    part: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a question asks, after follow-up context is applied."""
+
+    text: str
+    language: str
+    companies: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    periods: tuple[Period, ...] = ()
+    wants_number: bool = False
+    wants_date: bool = False
+    key_terms: tuple[str, ...] = ()
+    inherited: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def main_metrics(self) -> tuple[str, ...]:
+        """Metrics other than modifiers such as growth."""
+        return tuple(m for m in self.metrics if m != "growth")
+
+
+def _find_terms(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
+    found = []
+    for key, words in table.items():
+        if any(_contains(text, w) for w in words):
+            found.append(key)
+    return found
+
+
+def _contains(text: str, word: str) -> bool:
+    if word.isascii() and word[:1].isalnum():
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+    return word in text
+
+
+def find_metrics(text: str) -> list[str]:
+    """Metric keys named in a text (normalised, lower-case input)."""
+    found = _find_terms(text, METRICS)
+    # 'net loss' also matches 'loss'; 利润 inside 净利润: fine, both refer to results.
+    return found
+
+
+def find_periods(text: str) -> list[Period]:
+    """Periods named in a text: years with an optional half, quarter or nine-month part."""
+    norm = normalise_for_match(text)
+    years = list(dict.fromkeys(_YEAR.findall(norm) + _FY.findall(norm)))
+    parts = _find_terms(norm, PERIOD_PARTS)
+    if "9M" in parts:
+        parts = [p for p in parts if p not in ("Q3",)]
+    if not years:
+        return []
+    if len(parts) == 1:
+        return [Period(y, parts[0]) for y in years]
+    return [Period(y) for y in years]
+
+
+def analyse(question: str, registry: Registry) -> Query:
+    """Analyse one question on its own."""
+    norm = normalise_for_match(question)
+    companies = tuple(registry.mentions(question))
+    metrics = tuple(find_metrics(norm))
+    periods = tuple(find_periods(question))
+    wants_date = any(_contains(norm, w) for w in DATE_WORDS)
+    wants_number = not wants_date and (
+        any(_contains(norm, w) for w in QUANTITY_WORDS) or bool(set(metrics) - {"founder", "founded", "listing"})
+    ) and not any(_contains(norm, w) for w in WHO_WORDS)
+    return Query(
+        text=question.strip(),
+        language="zh" if has_cjk(question) else "en",
+        companies=companies,
+        metrics=metrics,
+        periods=periods,
+        wants_number=wants_number,
+        wants_date=wants_date,
+        key_terms=tuple(_key_terms(question, registry)),
+    )
+
+
+def _key_terms(question: str, registry: Registry) -> list[str]:
+    """Content words the evidence must cover: not stopwords, metrics, periods, companies or generic words."""
+    covered = {normalise_for_match(w) for words in (*METRICS.values(), *PERIOD_PARTS.values()) for w in words}
+    alias_tokens = {t for name in registry.all_names() for t in tokenize(name)}
+    alias_text = {normalise_for_match(n) for n in registry.all_names()}
+    terms = []
+    chinese = has_cjk(question)
+    for token in dict.fromkeys(tokenize(question)):
+        if token in GENERIC_TERMS or token in covered or token in alias_tokens or token in alias_text:
+            continue
+        if _YEAR.fullmatch(token) or any(token in w for w in covered if len(token) >= 2 and not token.isascii()):
+            continue
+        if token.isascii() and not _english_key(token, question, chinese):
+            continue
+        if not token.isascii() and len(token) < 2:
+            continue
+        if any(token != other and token in other for other in terms):
+            continue
+        terms = [t for t in terms if t not in token]
+        terms.append(token)
+    return terms
+
+
+def _english_key(token: str, question: str, chinese: bool) -> bool:
+    """English words count as key terms when they look like names (capitalised) or model numbers."""
+    if any(ch.isdigit() for ch in token):
+        return not token.replace(".", "").isdigit()
+    match = re.search(rf"(?<![A-Za-z])({re.escape(token)})(?![A-Za-z])", question, re.I)
+    if match is None:
+        return False
+    word = match.group(1)
+    starts_sentence = match.start() == 0
+    return word[:1].isupper() and (not starts_sentence or chinese) and len(word) > 2
+
+
+FOLLOW_UP_MARKERS = ("呢", "那", "它", "其", "该公司", "这家", "and ", "what about", "how about", " its ", " it ", "their")
+
+
+def with_history(query: Query, history: Sequence[str], registry: Registry) -> Query:
+    """Fill what a follow-up leaves out (company, metric, period) from the earlier questions."""
+    if not history:
+        return query
+    previous = [analyse(q, registry) for q in history]
+    inherited: dict[str, Any] = {}
+    companies, metrics, periods = query.companies, query.metrics, query.periods
+    if not companies:
+        source = next((p for p in reversed(previous) if p.companies), None)
+        if source:
+            companies = source.companies
+            inherited["companies"] = list(companies)
+    last = previous[-1]
+    if not query.main_metrics and last.metrics:
+        metrics = tuple(dict.fromkeys((*last.metrics, *metrics)))
+        inherited["metrics"] = list(metrics)
+    if not periods and last.periods and (inherited or _short(query.text)):
+        periods = last.periods
+        inherited["periods"] = [f"{p.year}{p.part}" for p in periods]
+    if not inherited:
+        return query
+    wants_number = query.wants_number or (last.wants_number and "metrics" in inherited)
+    return replace(query, companies=companies, metrics=metrics, periods=periods, wants_number=wants_number,
+                   inherited=inherited)
+
+
+def _short(text: str) -> bool:
+    norm = f" {normalise_for_match(text)} "
+    return len(text) <= 16 or any(m in norm for m in FOLLOW_UP_MARKERS)
+
+
+def history_questions(history: Sequence[Any] | None) -> list[str]:
+    """The user's earlier questions from any common history shape.
+
+    Accepts a list of strings, ``(user, assistant)`` pairs, or ``{"role", "content"}`` messages (Gradio's two shapes).
+    """
+    questions: list[str] = []
+    for item in history or ():
+        if isinstance(item, str):
+            questions.append(item)
+        elif isinstance(item, dict):
+            if item.get("role") == "user":
+                questions.append(_content_text(item.get("content")))
+        elif isinstance(item, (list, tuple)) and item:
+            questions.append(_content_text(item[0]))
+    return [q for q in questions if q]
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(_content_text(c) for c in content)
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    return "" if content is None else str(content)

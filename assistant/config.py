@@ -1,0 +1,82 @@
+"""Settings: every knob in one frozen object, read from ``ASSISTANT_*`` variables in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from assistant.errors import ConfigError
+
+DEFAULT_STORE = ".assistant"
+DEFAULT_EMBEDDER = "e5-small"
+_ENV_PREFIX = "ASSISTANT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of an :class:`~assistant.Assistant`.
+
+    Attributes:
+        store: directory of the embedded index (Chroma + BM25).
+        embedder: ``e5-small`` (bundled), ``sentence-transformers:<name or path>`` or ``fake``.
+        corpus: folder ingested when the store is empty and ``auto_ingest`` is on.
+        auto_ingest: build the index from ``corpus`` on first use if the store is empty.
+        max_file_mb: files larger than this fail ingestion with a clear reason.
+        chunk_chars: target maximum characters in one chunk.
+        chunk_overlap: characters of trailing context repeated at the start of the next chunk.
+        top_k: evidence chunks handed to the answerer.
+        candidates: chunks taken from each retriever (dense and BM25) before fusion.
+        max_question_chars: longer questions get a polite refusal.
+    """
+
+    store: Path = Path(DEFAULT_STORE)
+    embedder: str = DEFAULT_EMBEDDER
+    corpus: Path | None = None
+    auto_ingest: bool = True
+    max_file_mb: float = 20.0
+    chunk_chars: int = 360
+    chunk_overlap: int = 80
+    top_k: int = 8
+    candidates: int = 40
+    max_question_chars: int = 2000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from ``ASSISTANT_<FIELD>`` variables; explicit ``overrides`` win."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = env.get(_ENV_PREFIX + field.name.upper())
+            if raw is not None and raw != "":
+                values[field.name] = _coerce(field.name, field.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            settings = cls(**values)  # type: ignore[arg-type]
+        except TypeError as exc:
+            raise ConfigError(f"Unknown setting: {exc}") from exc
+        return settings.normalised()
+
+    def normalised(self) -> Settings:
+        """Return a copy with paths as ``Path`` objects and values checked."""
+        corpus = Path(self.corpus) if self.corpus is not None else None
+        if self.chunk_chars < 50 or self.chunk_overlap < 0 or self.chunk_overlap >= self.chunk_chars:
+            raise ConfigError("chunk_chars must be >= 50 and chunk_overlap between 0 and chunk_chars")
+        if self.top_k < 1 or self.candidates < self.top_k:
+            raise ConfigError("top_k must be >= 1 and candidates >= top_k")
+        return replace(self, store=Path(self.store), corpus=corpus)
+
+
+def _coerce(name: str, kind: object, raw: str) -> object:
+    kind_text = str(kind)
+    try:
+        if "bool" in kind_text:
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if "int" in kind_text:
+            return int(raw)
+        if "float" in kind_text:
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"ASSISTANT_{name.upper()}={raw!r} is not a valid {kind_text}") from exc
+    return raw

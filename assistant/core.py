@@ -1,0 +1,186 @@
+"""The Assistant: ingest, ask, stream. Every front end (CLI, UI, Slack, evals) goes through it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.answer import extractive
+from assistant.answer.lexicon import METRICS, PERIOD_PARTS
+from assistant.answer.query import Query, analyse, history_questions, with_history
+from assistant.config import Settings
+from assistant.embeddings import embedder_name, make_embedder
+from assistant.entities import Registry, default_registry
+from assistant.ingest.pipeline import IngestReport, Progress, ingest
+from assistant.retrieval import search
+from assistant.store import Filters, Store
+from assistant.text import has_cjk
+from assistant.types import Answer
+
+PACKAGE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class Assistant:
+    """Cited answers about China's GPU sector from an embedded index.
+
+    Args:
+        settings: configuration; defaults to :meth:`Settings.from_env`.
+        embedder: an embedder instance overriding ``settings.embedder`` (tests pass a fake).
+        chroma_client: a Chroma client overriding the embedded on-disk one.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embeddings | None = None,
+        chroma_client: Any = None,
+        registry: Registry | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or make_embedder(self.settings.embedder)
+        self.registry = registry or default_registry()
+        self.store = Store(self.settings.store, self.embedder, embedder_name(self.embedder), chroma_client)
+
+    # -- ingestion -------------------------------------------------------------------------------------------
+    def ingest(
+        self, paths: Iterable[str | Path], *, prune: bool = False, rebuild: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Index files and folders; unchanged files are skipped, changed ones replaced, broken ones reported."""
+        if rebuild:
+            self.store.reset()
+        return ingest(
+            self.store, [Path(p) for p in paths], max_bytes=int(self.settings.max_file_mb * 1_000_000),
+            chunk_chars=self.settings.chunk_chars, chunk_overlap=self.settings.chunk_overlap, prune=prune,
+            progress=progress,
+        )
+
+    def ensure_index(self, progress: Progress | None = None) -> IngestReport | None:
+        """Build the index from the shipped corpus when the store is empty (and auto-ingest is on)."""
+        if self.store.count() > 0 or not self.settings.auto_ingest:
+            return None
+        corpus = self.settings.corpus or PACKAGE_CORPUS
+        if not corpus.is_dir():
+            return None
+        return self.ingest([corpus], progress=progress)
+
+    # -- answering -------------------------------------------------------------------------------------------
+    def ask(
+        self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None
+    ) -> Answer:
+        """Answer a question with citations, or refuse when the corpus does not answer it."""
+        answer: Answer | None = None
+        for item in self.stream(question, history, filters):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def stream(
+        self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield the answer text as it is composed (growing strings), then the final :class:`Answer`."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        problem = self._check_question(question)
+        if problem is not None:
+            yield problem
+            return
+        query = with_history(analyse(question, self.registry), history_questions(history), self.registry)
+        timings["analyse_ms"] = _ms(started)
+        mark = time.perf_counter()
+        hits = search(
+            self.store, self._dense_query(query), self._keyword_query(query), self.settings.top_k,
+            self.settings.candidates, _combine(filters, query),
+        )
+        timings["retrieve_ms"] = _ms(mark)
+        mark = time.perf_counter()
+        found = extractive.candidates(query, hits, self.registry)
+        chosen = extractive.select(query, found)
+        missing = extractive.uncovered_terms(query, chosen) if chosen else []
+        if not chosen or (query.key_terms and len(missing) * 2 > len(query.key_terms)):
+            text = extractive.refusal(query, missing)
+            timings["compose_ms"] = _ms(mark)
+            timings["total_ms"] = _ms(started)
+            yield text
+            yield Answer(text, True, [], timings, query.language, self._dense_query(query))
+            return
+        text, citations = extractive.compose(query, chosen)
+        lines = text.split("\n")
+        for i in range(1, len(lines) + 1):
+            yield "\n".join(lines[:i])
+        timings["compose_ms"] = _ms(mark)
+        timings["total_ms"] = _ms(started)
+        yield Answer(text, False, citations, timings, query.language, self._dense_query(query))
+
+    def _check_question(self, question: str) -> Answer | None:
+        stripped = (question or "").strip()
+        chinese = has_cjk(stripped)
+        if not stripped:
+            text = "请输入一个问题。" if chinese else "Please type a question (in Chinese or English)."
+            return Answer(text, True, language="zh" if chinese else "en")
+        if len(stripped) > self.settings.max_question_chars:
+            limit = self.settings.max_question_chars
+            text = (
+                f"问题太长（{len(stripped)}字，上限{limit}字），请缩短后再问。" if chinese
+                else f"The question is too long ({len(stripped)} characters; the limit is {limit}). Please shorten it."
+            )
+            return Answer(text, True, language="zh" if chinese else "en")
+        return None
+
+    def _dense_query(self, query: Query) -> str:
+        if not query.inherited:
+            return query.text
+        names = " ".join(self.registry[c].name_zh for c in query.companies)
+        periods = " ".join(f"{p.year}{_part_word(p.part, query.language)}" for p in query.periods)
+        metrics = " ".join(METRICS[m][0] for m in query.metrics)
+        return f"{names} {periods} {metrics} {query.text}".strip()
+
+    def _keyword_query(self, query: Query) -> str:
+        """The question plus Chinese names, metric and period words, so English questions meet Chinese text."""
+        extra: list[str] = []
+        for company in query.companies:
+            entry = self.registry[company]
+            extra += [entry.name_zh, entry.name_en]
+        extra += [w for m in query.metrics for w in METRICS[m][:2]]
+        extra += [f"{p.year}年{_part_word(p.part, 'zh')}" for p in query.periods]
+        return " ".join([self._dense_query(query), *extra])
+
+    def index_info(self) -> dict[str, Any]:
+        """Corpus size and embedder, for footers and reports."""
+        return self.store.index_info()
+
+
+def _part_word(part: str, language: str) -> str:
+    if not part:
+        return ""
+    words = PERIOD_PARTS[part]
+    return words[0] if language == "zh" else part
+
+
+def _combine(filters: Filters | None, query: Query) -> Filters | None:
+    """User filters win; otherwise restrict retrieval to the asked companies."""
+    if filters is not None and filters.companies:
+        return filters
+    if not query.companies:
+        return filters
+    base = filters or Filters()
+    return Filters(query.companies, base.date_from, base.date_to, base.source_ids)
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0
+
+
+def ask(question: str, history: Sequence[Any] | None = None) -> Answer:
+    """One-liner: answer with the default settings (building the index from the corpus if needed)."""
+    assistant = Assistant()
+    assistant.ensure_index()
+    return assistant.ask(question, history)
+
+

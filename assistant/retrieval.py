@@ -1,0 +1,87 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 (jieba tokens) fused by reciprocal rank fusion, with filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.store import Filters, Store
+from assistant.text import normalise_for_match
+from assistant.tokenize import tokenize
+from assistant.types import Hit
+
+RRF_K = 60
+
+
+def fuse(rankings: list[list[Hit]], k: int = RRF_K) -> list[Hit]:
+    """Reciprocal rank fusion: ``sum(1 / (k + rank))`` over the lists each chunk appears in."""
+    merged: dict[str, Hit] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking, start=1):
+            current = merged.get(hit.chunk_id)
+            if current is None:
+                current = merged[hit.chunk_id] = hit
+            else:
+                current.dense_rank = current.dense_rank or hit.dense_rank
+                current.keyword_rank = current.keyword_rank or hit.keyword_rank
+                current.distance = current.distance if current.distance is not None else hit.distance
+            current.fused_score += 1.0 / (k + rank)
+    fused = sorted(merged.values(), key=lambda h: -h.fused_score)
+    for rank, hit in enumerate(fused, start=1):
+        hit.rank = rank
+    return fused
+
+
+def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.9) -> list[Hit]:
+    """Drop chunks whose character bigrams mostly repeat a better-ranked chunk (republished copies)."""
+    kept: list[tuple[Hit, set[str]]] = []
+    for hit in hits:
+        text = normalise_for_match(hit.text)
+        grams = {text[i : i + 2] for i in range(len(text) - 1)}
+        if any(_jaccard(grams, other) >= threshold for _, other in kept):
+            continue
+        kept.append((hit, grams))
+    for rank, (hit, _) in enumerate(kept, start=1):
+        hit.rank = rank
+    return [hit for hit, _ in kept]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def search(
+    store: Store, query: str, keyword_query: str, k: int, candidates: int, filters: Filters | None = None
+) -> list[Hit]:
+    """Top ``k`` chunks for a query from both retrievers, fused and de-duplicated."""
+    dense = store.dense(query, candidates, filters)
+    keyword = store.keyword(tokenize(keyword_query), candidates, filters)
+    return collapse_near_duplicates(fuse([dense, keyword]))[:k]
+
+
+class HybridRetriever(BaseRetriever):
+    """A LangChain retriever over the assistant's store (dense + BM25, RRF, optional filters)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Any
+    k: int = 8
+    candidates: int = 40
+    filters: Filters | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LCDocument]:
+        hits = search(self.store, query, query, self.k, self.candidates, self.filters)
+        return [
+            LCDocument(
+                page_content=hit.text,
+                id=hit.chunk_id,
+                metadata=hit.metadata | {"rank": hit.rank, "distance": hit.distance, "chunk_id": hit.chunk_id},
+            )
+            for hit in hits
+        ]

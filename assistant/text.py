@@ -1,0 +1,74 @@
+"""Text helpers: width normalisation (length-preserving) and sentence splitting with offsets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Full-width ASCII (U+FF01..U+FF5E) -> ASCII and the ideographic space -> space. One character maps to one
+# character, so offsets computed on normalised text are valid in the original text too.
+_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Chinese sentence punctuation kept as it is in text, mapped for matching only.
+_PUNCT_TABLE = {ord("，"): ",", ord("："): ":", ord("（"): "(", ord("）"): ")", ord("％"): "%"}
+
+SENTENCE_END = "。！？；!?;…"
+_CLOSERS = "”’\"'」』)）】]"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def normalise(text: str) -> str:
+    """Full-width digits, letters and punctuation to ASCII; same length as the input."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def normalise_for_match(text: str) -> str:
+    """Normalise width and common Chinese punctuation, lower-case; same length as the input."""
+    return normalise(text).translate(_PUNCT_TABLE).lower()
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text contains Chinese characters."""
+    return bool(_CJK.search(text))
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` spans of sentences in ``text[start:end]``.
+
+    A sentence ends at 。！？；… (or ! ? ; and a '.' followed by a space), keeping the end mark and any closing
+    quote with it; line breaks end a sentence too. Spans exclude surrounding whitespace.
+    """
+    end = len(text) if end is None else end
+    i = start
+    sent_start = start
+    while i < end:
+        ch = text[i]
+        boundary = ch == "\n" or ch in SENTENCE_END or (ch == "." and _is_period(text, i, end))
+        if boundary:
+            j = i + 1
+            while j < end and (text[j] in SENTENCE_END or text[j] in _CLOSERS or text[j] == "."):
+                j += 1
+            yield from _trimmed(text, sent_start, j)
+            sent_start = j
+            i = j
+            continue
+        i += 1
+    yield from _trimmed(text, sent_start, end)
+
+
+def _is_period(text: str, i: int, end: int) -> bool:
+    """A '.' ends a sentence when followed by whitespace or the end, and not inside a number or 'e.g.'."""
+    nxt = text[i + 1] if i + 1 < end else " "
+    if not nxt.isspace():
+        return False
+    prev = text[i - 1] if i > 0 else " "
+    before = text[max(0, i - 4) : i].lower()
+    return not (prev.isupper() and len(before.strip()) <= 2) and not before.endswith(("e.g", "i.e", "vs", "no"))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
