@@ -95,7 +95,7 @@ class Assistant:
         timings["analyse_ms"] = _ms(started)
         mark = time.perf_counter()
         hits = search(
-            self.store, self._dense_query(query), self._keyword_query(query), self.settings.top_k,
+            self.store, self._queries(query), self.settings.top_k,
             self.settings.candidates, _combine(filters, query),
         )
         timings["retrieve_ms"] = _ms(mark)
@@ -103,7 +103,7 @@ class Assistant:
         found = extractive.candidates(query, hits, self.registry)
         chosen = extractive.select(query, found)
         missing = extractive.uncovered_terms(query, chosen) if chosen else []
-        if not chosen or (query.key_terms and len(missing) * 2 > len(query.key_terms)):
+        if not chosen or _unknown_subject(query, missing):
             text = extractive.refusal(query, missing)
             timings["compose_ms"] = _ms(mark)
             timings["total_ms"] = _ms(started)
@@ -141,19 +141,28 @@ class Assistant:
         metrics = " ".join(METRICS[m][0] for m in query.metrics)
         return f"{names} {periods} {metrics} {query.text}".strip()
 
-    def _keyword_query(self, query: Query) -> str:
-        """The question plus Chinese names, metric and period words, so English questions meet Chinese text."""
-        extra: list[str] = []
-        for company in query.companies:
-            entry = self.registry[company]
-            extra += [entry.name_zh, entry.name_en]
-        extra += [w for m in query.metrics for w in METRICS[m][:2]]
-        extra += [f"{p.year}年{_part_word(p.part, 'zh')}" for p in query.periods]
-        return " ".join([self._dense_query(query), *extra])
+    def _queries(self, query: Query) -> list[str]:
+        """The question, plus for English questions its Chinese rendering (names, metric and period words).
+
+        Each query is ranked on its own (dense and BM25), so an English question meets Chinese sources without
+        English-language chunks drowning them.
+        """
+        if query.language != "en":
+            return [self._dense_query(query)]
+        chinese = [self.registry[c].name_zh for c in query.companies]
+        chinese += [w for m in query.metrics for w in METRICS[m][:2] if not w.isascii()]
+        chinese += [f"{p.year}年{_part_word(p.part, 'zh')}" for p in query.periods]
+        return [self._dense_query(query), " ".join(chinese)]
 
     def index_info(self) -> dict[str, Any]:
         """Corpus size and embedder, for footers and reports."""
         return self.store.index_info()
+
+
+def _unknown_subject(query: Query, missing: list[str]) -> bool:
+    """Unless both company and metric are known, most of the question's content words must be in the evidence."""
+    known = bool(query.companies) and bool(query.main_metrics)
+    return not known and bool(query.key_terms) and len(missing) * 2 > len(query.key_terms)
 
 
 def _part_word(part: str, language: str) -> str:

@@ -55,12 +55,15 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def search(
-    store: Store, query: str, keyword_query: str, k: int, candidates: int, filters: Filters | None = None
+    store: Store, queries: list[str], k: int, candidates: int, filters: Filters | None = None
 ) -> list[Hit]:
-    """Top ``k`` chunks for a query from both retrievers, fused and de-duplicated."""
-    dense = store.dense(query, candidates, filters)
-    keyword = store.keyword(tokenize(keyword_query), candidates, filters)
-    return collapse_near_duplicates(fuse([dense, keyword]))[:k]
+    """Top ``k`` chunks: a dense and a BM25 ranking per query (e.g. the question and its Chinese rendering),
+    fused by RRF and de-duplicated."""
+    rankings: list[list[Hit]] = []
+    for query in (q for q in queries if q):
+        rankings.append(store.dense(query, candidates, filters))
+        rankings.append(store.keyword(tokenize(query), candidates, filters))
+    return collapse_near_duplicates(fuse(rankings))[:k]
 
 
 class HybridRetriever(BaseRetriever):
@@ -76,7 +79,7 @@ class HybridRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[LCDocument]:
-        hits = search(self.store, query, query, self.k, self.candidates, self.filters)
+        hits = search(self.store, [query], self.k, self.candidates, self.filters)
         return [
             LCDocument(
                 page_content=hit.text,

@@ -55,6 +55,7 @@ GENERIC_TERMS = frozenset(
     消息 分别 各自 各 哪家 相比 比较 对比 还是 以及 它 它的 这家 该公司 那 呢 吗 年 月 日 全年 年度 今年 去年 最新 目前 当时 大概
     亿元 万元 港元 美元 元 亿 万 company companies chip chips firm its it their they the and vs versus compare
     compared what which how much many was is were are did does do in of for on by to a an at as year years full
-    total latest current according source sources china chinese domestic share shares
+    total latest current according source sources china chinese domestic share shares ipo hong kong
+    plan planned planning 计划 香港 港股 a股 上市公司
     """.split()
 )

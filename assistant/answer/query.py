@@ -84,6 +84,8 @@ def analyse(question: str, registry: Registry) -> Query:
     norm = normalise_for_match(question)
     companies = tuple(registry.mentions(question))
     metrics = tuple(find_metrics(norm))
+    if any(_contains(norm, w) for w in WHO_WORDS) and "founded" in metrics:
+        metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
     periods = tuple(find_periods(question))
     wants_date = any(_contains(norm, w) for w in DATE_WORDS)
     wants_number = not wants_date and (

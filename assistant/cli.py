@@ -1,0 +1,138 @@
+"""``gpu-assistant``: ingest, ask, chat. Thin: parses arguments, calls :class:`Assistant`, prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.types import Answer
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args))
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gpu-assistant", description="Cited answers about China's GPU sector.")
+    sub = parser.add_subparsers(dest="command")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", help="index directory (default: $ASSISTANT_STORE or .assistant)")
+    common.add_argument("--embedder", help="e5-small (default), sentence-transformers:<model>, fake")
+
+    p = sub.add_parser("ingest", parents=[common], help="index files and folders")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+    p.add_argument("--max-file-mb", type=float, help="files larger than this fail (default 20)")
+    p.set_defaults(handler=_ingest)
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the JSON contract")
+    p.set_defaults(handler=_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="interactive questions with follow-ups")
+    p.set_defaults(handler=_chat)
+    return parser
+
+
+def _assistant(args: argparse.Namespace, **overrides: object):  # type: ignore[no-untyped-def]
+    from assistant.core import Assistant
+
+    settings = Settings.from_env(store=args.store, embedder=args.embedder, **overrides)
+    return Assistant(settings)
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    def update(path: str, number: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, unit="file", file=sys.stderr, desc="indexing")
+        bar["bar"].update(1)
+        if number == total:
+            bar["bar"].close()
+
+    return update
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    assistant = _assistant(args, max_file_mb=args.max_file_mb)
+    report = assistant.ingest(args.paths, prune=args.prune, rebuild=args.rebuild, progress=_progress_bar())
+    for path, reason in report.failed:
+        print(f"failed: {path}: {reason}", file=sys.stderr)
+    for path, twin in report.duplicates:
+        print(f"duplicate: {path} (same content as {twin})", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _ready(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    assistant = _assistant(args)
+    report = assistant.ensure_index(progress=_progress_bar())
+    if report is not None:
+        print(f"built the index from the corpus: {report.summary()}", file=sys.stderr)
+    return assistant
+
+
+def _ask(args: argparse.Namespace) -> int:
+    answer = _ready(args).ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    assistant = _ready(args)
+    history: list[str] = []
+    print("Ask about China's GPU sector (Chinese or English). Empty line or Ctrl-D quits.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        answer = assistant.ask(question, history)
+        print(format_answer(answer), end="\n\n")
+        history.append(question)
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """Answer text followed by the numbered sources with their quotes."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        lines.append("来源 / Sources:" if answer.language == "zh" else "Sources:")
+        for c in answer.citations:
+            page = f", p. {c.page}" if c.page else ""
+            lines.append(f"[{c.n}] {c.title} — {c.publisher}, {c.published}{page} {c.url}".rstrip())
+            lines.append(f"    “{c.quote}”")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

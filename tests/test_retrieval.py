@@ -1,0 +1,70 @@
+"""Hybrid retrieval: RRF arithmetic, near-duplicate collapse, filters and aliases, the LangChain retriever."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant, Filters
+from assistant.entities import default_registry
+from assistant.retrieval import RRF_K, HybridRetriever, collapse_near_duplicates, fuse
+from assistant.types import Hit
+
+
+def _hit(cid: str, text: str = "x") -> Hit:
+    return Hit(cid, "d", text, {"doc_id": "d"})
+
+
+def test_rrf_sums_reciprocal_ranks() -> None:
+    fused = fuse([[_hit("a"), _hit("b")], [_hit("b"), _hit("c")]])
+    assert [h.chunk_id for h in fused] == ["b", "a", "c"]
+    assert fused[0].fused_score == pytest.approx(1 / (RRF_K + 2) + 1 / (RRF_K + 1))
+    assert [h.rank for h in fused] == [1, 2, 3]
+
+
+def test_near_duplicate_chunks_collapse_to_the_better_ranked() -> None:
+    text = "摩尔线程发行价为114.28元，发行7,000万股，募资约80亿元。"
+    hits = [_hit("a", text), _hit("b", text + "！"), _hit("c", "沐曦股份发行价为104.66元。")]
+    assert [h.chunk_id for h in collapse_near_duplicates(hits)] == ["a", "c"]
+
+
+@pytest.mark.parametrize("name", ["壁仞", "壁仞科技", "Biren", "biren technology", "06082.HK"])
+def test_aliases_resolve_to_one_company(name: str) -> None:
+    assert default_registry().resolve(name) == "biren"
+
+
+def test_company_filter_keeps_only_that_company(assistant: Assistant) -> None:
+    hits = assistant.store.dense("营收", 10, Filters(companies=("metax",)))
+    assert hits and all("metax" in h.metadata["companies"] for h in hits)
+    keyword = assistant.store.keyword(["营收"], 10, Filters(companies=("metax",)))
+    assert keyword and all("metax" in h.metadata["companies"] for h in keyword)
+
+
+def test_date_and_source_filters(assistant: Assistant) -> None:
+    late = assistant.store.dense("营收", 10, Filters(date_from="2025-12-01"))
+    assert {h.metadata["source_id"] for h in late} == {"t01", "t02"}
+    early = assistant.store.keyword(["cambricon", "营收"], 10, Filters(date_to="2025-06-30"))
+    assert {h.metadata["source_id"] for h in early} == {"t03"}
+    only = assistant.store.dense("营收", 10, Filters(source_ids=("t02",)))
+    assert {h.metadata["source_id"] for h in only} == {"t02"}
+
+
+def test_langchain_retriever_returns_documents_with_metadata(assistant: Assistant) -> None:
+    retriever = HybridRetriever(store=assistant.store, k=3)
+    docs = retriever.invoke("沐曦股份在手订单")
+    assert docs and docs[0].metadata["source_id"] == "t02"
+    assert docs[0].metadata["rank"] == 1 and docs[0].id == docs[0].metadata["chunk_id"]
+
+
+def test_filter_by_alias_through_ask(assistant: Assistant) -> None:
+    answer = assistant.ask("What was the 2024 revenue?", filters=Filters(companies=(default_registry().resolve("沐曦") or "",)))
+    assert not answer.refused and all(c.source_id == "t02" for c in answer.citations)
+
+
+def test_bm25_index_is_persisted_and_rebuilt_when_stale(assistant: Assistant) -> None:
+    folder = assistant.store.path / "bm25"
+    assert (folder / "chunks.json").exists()
+    reopened = Assistant(assistant.settings, embedder=assistant.embedder)
+    assert reopened.store.keyword(["沐曦股份"], 5)
+    (folder / "chunks.json").unlink()
+    again = Assistant(assistant.settings, embedder=assistant.embedder)
+    assert again.store.keyword(["沐曦股份"], 5) and (folder / "chunks.json").exists()
