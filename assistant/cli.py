@@ -54,11 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _assistant(args: argparse.Namespace, **overrides: object):  # type: ignore[no-untyped-def]
+def _assistant(args: argparse.Namespace, rebuild: bool = False, **overrides: object):  # type: ignore[no-untyped-def]
     from assistant.core import Assistant
 
     settings = Settings.from_env(store=args.store, embedder=args.embedder, **overrides)
-    return Assistant(settings)
+    return Assistant(settings, rebuild=rebuild)
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]
@@ -77,8 +77,8 @@ def _progress_bar():  # type: ignore[no-untyped-def]
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    assistant = _assistant(args, max_file_mb=args.max_file_mb)
-    report = assistant.ingest(args.paths, prune=args.prune, rebuild=args.rebuild, progress=_progress_bar())
+    assistant = _assistant(args, rebuild=args.rebuild, max_file_mb=args.max_file_mb)
+    report = assistant.ingest(args.paths, prune=args.prune, progress=_progress_bar())
     for path, reason in report.failed:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     for path, twin in report.duplicates:

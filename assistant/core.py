@@ -31,6 +31,8 @@ class Assistant:
         settings: configuration; defaults to :meth:`Settings.from_env`.
         embedder: an embedder instance overriding ``settings.embedder`` (tests pass a fake).
         chroma_client: a Chroma client overriding the embedded on-disk one.
+        registry: the company registry (default: the shipped one).
+        rebuild: drop the existing index first (needed to switch embedders).
     """
 
     def __init__(
@@ -40,11 +42,14 @@ class Assistant:
         embedder: Embeddings | None = None,
         chroma_client: Any = None,
         registry: Registry | None = None,
+        rebuild: bool = False,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.registry = registry or default_registry()
-        self.store = Store(self.settings.store, self.embedder, embedder_name(self.embedder), chroma_client)
+        self.store = Store(
+            self.settings.store, self.embedder, embedder_name(self.embedder), chroma_client, reset=rebuild
+        )
 
     # -- ingestion -------------------------------------------------------------------------------------------
     def ingest(

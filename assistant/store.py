@@ -93,7 +93,9 @@ class _KeywordIndex:
 class Store:
     """Chunks in Chroma (cosine space) and a BM25 index over jieba tokens, kept in step by a generation id."""
 
-    def __init__(self, path: Path, embedder: Embeddings, embedder_name: str, client: Any = None) -> None:
+    def __init__(
+        self, path: Path, embedder: Embeddings, embedder_name: str, client: Any = None, reset: bool = False
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -112,6 +114,8 @@ class Store:
             embedding_function=None,
         )
         self._keyword = _KeywordIndex()
+        if reset:
+            self.reset()
         self._check_embedder()
 
     # -- writing ---------------------------------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""The shipped corpus: schema of every brief, registry ids, unique sources, clean ingestion, served answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant import Assistant, Settings
+from assistant.entities import default_registry
+from assistant.ingest.loaders import load
+from tests.conftest import CORPUS, make_assistant
+
+REQUIRED = {"title", "publisher", "published", "url", "language", "companies", "reliability", "source_id", "kind"}
+OPTIONAL = {"published_note", "original_language"}
+BRIEFS = sorted(CORPUS.glob("*.md"))
+
+
+def _front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    assert match, f"{path.name}: no front matter"
+    return yaml.safe_load(match.group(1))
+
+
+def test_corpus_has_at_least_forty_briefs() -> None:
+    assert len(BRIEFS) >= 40
+
+
+@pytest.mark.parametrize("path", BRIEFS, ids=lambda p: p.name)
+def test_front_matter_schema(path: Path) -> None:
+    meta = _front_matter(path)
+    assert REQUIRED <= set(meta), REQUIRED - set(meta)
+    assert set(meta) <= REQUIRED | OPTIONAL, set(meta) - REQUIRED - OPTIONAL
+    assert meta["kind"] == "brief" and meta["language"] in {"zh", "en"}
+    assert meta["reliability"] in {"primary", "news", "digest", "user"}
+    assert isinstance(meta["published"], dt.date), "published must be an ISO date"
+    assert all(c in default_registry() for c in meta["companies"]), meta["companies"]
+    assert str(meta["title"]).strip() and str(meta["publisher"]).strip() and str(meta["url"]).strip()
+    assert meta["source_id"] == "seed" or re.fullmatch(r"src\d{2,3}", meta["source_id"])
+
+
+def test_source_ids_are_unique() -> None:
+    ids = [_front_matter(p)["source_id"] for p in BRIEFS]
+    assert len(ids) == len(set(ids))
+
+
+def test_coverage_of_companies_and_languages() -> None:
+    metas = [_front_matter(p) for p in BRIEFS]
+    for company in ("biren", "moore-threads", "metax", "cambricon", "hygon", "huawei-ascend", "enflame", "iluvatar"):
+        assert any(company in m["companies"] for m in metas), company
+    assert sum(m["language"] == "en" for m in metas) >= 8
+    assert any(not m["companies"] for m in metas)  # market-size sources
+    years = {m["published"].year for m in metas}
+    assert min(years) <= 2022 and max(years) >= 2026
+
+
+def test_every_brief_loads_and_ingests(tmp_path: Path) -> None:
+    for path in BRIEFS:
+        doc = load(path, 20_000_000)
+        assert doc.source_id and doc.text.strip()
+    report = make_assistant(tmp_path / "s").ingest([CORPUS])
+    assert report.ok, report.failed
+    assert len(report.added) == len(BRIEFS)
+
+
+@pytest.mark.slow
+def test_seed_brief_answers_the_ipo_question_with_the_real_embedder(tmp_path: Path) -> None:
+    seed = next(p for p in BRIEFS if _front_matter(p)["source_id"] == "seed")
+    a = Assistant(Settings(store=tmp_path / "s"))
+    assert a.ingest([seed]).ok
+    answer = a.ask("壁仞科技IPO计划募资多少？")
+    assert not answer.refused
+    assert any("42.1亿" in c.quote and "48.5亿港元" in c.quote for c in answer.citations)
+    assert a.ask("海光信息2024年营收是多少？").refused
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("壁仞科技2024年营收是多少？", "3.37亿元"),
+        ("沐曦股份的在手订单有多少？", "14.3亿元"),
+        ("How much did Cambricon's revenue grow in 2024?", "65.56%"),
+        ("天数智芯的发行价是多少？", "144.60港元"),
+        ("When was Moore Threads founded?", "2020年"),
+    ],
+)
+def test_corpus_is_served(corpus_assistant: Assistant, question: str, figure: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert not answer.refused and figure in answer.text
+    assert all(c.quote in answer.text for c in answer.citations)
