@@ -53,15 +53,23 @@ class Assistant:
 
     # -- ingestion -------------------------------------------------------------------------------------------
     def ingest(
-        self, paths: Iterable[str | Path], *, prune: bool = False, rebuild: bool = False,
+        self,
+        paths: Iterable[str | Path],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
         progress: Progress | None = None,
     ) -> IngestReport:
         """Index files and folders; unchanged files are skipped, changed ones replaced, broken ones reported."""
         if rebuild:
             self.store.reset()
         return ingest(
-            self.store, [Path(p) for p in paths], max_bytes=int(self.settings.max_file_mb * 1_000_000),
-            chunk_chars=self.settings.chunk_chars, chunk_overlap=self.settings.chunk_overlap, prune=prune,
+            self.store,
+            [Path(p) for p in paths],
+            max_bytes=int(self.settings.max_file_mb * 1_000_000),
+            chunk_chars=self.settings.chunk_chars,
+            chunk_overlap=self.settings.chunk_overlap,
+            prune=prune,
             progress=progress,
         )
 
@@ -75,9 +83,7 @@ class Assistant:
         return self.ingest([corpus], progress=progress)
 
     # -- answering -------------------------------------------------------------------------------------------
-    def ask(
-        self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None
-    ) -> Answer:
+    def ask(self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None) -> Answer:
         """Answer a question with citations, or refuse when the corpus does not answer it."""
         answer: Answer | None = None
         for item in self.stream(question, history, filters):
@@ -100,8 +106,11 @@ class Assistant:
         timings["analyse_ms"] = _ms(started)
         mark = time.perf_counter()
         hits = search(
-            self.store, self._queries(query), self.settings.top_k,
-            self.settings.candidates, _combine(filters, query),
+            self.store,
+            self._queries(query),
+            self.settings.top_k,
+            self.settings.candidates,
+            _combine(filters, query),
         )
         timings["retrieve_ms"] = _ms(mark)
         mark = time.perf_counter()
@@ -132,7 +141,8 @@ class Assistant:
         if len(stripped) > self.settings.max_question_chars:
             limit = self.settings.max_question_chars
             text = (
-                f"问题太长（{len(stripped)}字，上限{limit}字），请缩短后再问。" if chinese
+                f"问题太长（{len(stripped)}字，上限{limit}字），请缩短后再问。"
+                if chinese
                 else f"The question is too long ({len(stripped)} characters; the limit is {limit}). Please shorten it."
             )
             return Answer(text, True, language="zh" if chinese else "en")
@@ -196,5 +206,3 @@ def ask(question: str, history: Sequence[Any] | None = None) -> Answer:
     assistant = Assistant()
     assistant.ensure_index()
     return assistant.ask(question, history)
-
-

@@ -40,6 +40,5 @@ class LLMError(AssistantError):
 def missing_extra(package: str, extra: str) -> ConfigError:
     """Build the error for an optional dependency that is not installed."""
     return ConfigError(
-        f"The optional package '{package}' is not installed. "
-        f"Install it with: pip install 'gpu-assistant[{extra}]'"
+        f"The optional package '{package}' is not installed. Install it with: pip install 'gpu-assistant[{extra}]'"
     )

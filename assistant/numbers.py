@@ -1,7 +1,7 @@
 """Quantities as written in Chinese and English news, parsed to exact ``Decimal`` values.
 
-``42.1亿-48.5亿港元`` → a HKD range 4.21e9–4.85e9; ``HK$5.58bn`` → 5.58e9 HKD; ``约63亿元`` → qualifier 约. Currencies are
-never converted implicitly.
+``42.1亿-48.5亿港元`` → a HKD range 4.21e9–4.85e9; ``HK$5.58bn`` → 5.58e9 HKD; ``约63亿元`` → qualifier 约.
+Currencies are never converted implicitly.
 """
 
 from __future__ import annotations
@@ -13,34 +13,99 @@ from decimal import Decimal, InvalidOperation
 from assistant.text import normalise
 
 MAGNITUDES = {
-    "万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "亿": Decimal(10) ** 8,
-    "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4,
-    "trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "b": Decimal(10) ** 9,
-    "million": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6, "thousand": Decimal(10) ** 3,
+    "万亿": Decimal(10) ** 12,
+    "千亿": Decimal(10) ** 11,
+    "百亿": Decimal(10) ** 10,
+    "亿": Decimal(10) ** 8,
+    "千万": Decimal(10) ** 7,
+    "百万": Decimal(10) ** 6,
+    "万": Decimal(10) ** 4,
+    "trillion": Decimal(10) ** 12,
+    "billion": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "b": Decimal(10) ** 9,
+    "million": Decimal(10) ** 6,
+    "mn": Decimal(10) ** 6,
+    "m": Decimal(10) ** 6,
+    "thousand": Decimal(10) ** 3,
     "k": Decimal(10) ** 3,
 }
 CURRENCY_WORDS = {
-    "港元": "HKD", "港币": "HKD", "hk$": "HKD", "hkd": "HKD", "美元": "USD", "us$": "USD", "usd": "USD",
-    "$": "USD", "元": "CNY", "人民币": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "CNY",
+    "港元": "HKD",
+    "港币": "HKD",
+    "hk$": "HKD",
+    "hkd": "HKD",
+    "美元": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "元": "CNY",
+    "人民币": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+    "¥": "CNY",
 }
 UNIT_WORDS = {
-    "%": "%", "个百分点": "pp", "percentage points": "pp", "股": "shares", "shares": "shares", "倍": "x",
-    "times": "x", "×": "x", "x": "x", "tflops": "TFLOPS", "tops": "TOPS", "gb/s": "GB/s", "tb/s": "TB/s",
-    "gb": "GB", "mb": "MB", "nm": "nm", "w": "W", "张": "cards", "片": "units", "颗": "units",
-    "家": "companies", "名": "people", "户": "accounts", "个": "items", "轮": "rounds",
+    "%": "%",
+    "个百分点": "pp",
+    "percentage points": "pp",
+    "股": "shares",
+    "shares": "shares",
+    "倍": "x",
+    "times": "x",
+    "×": "x",
+    "x": "x",
+    "tflops": "TFLOPS",
+    "tops": "TOPS",
+    "gb/s": "GB/s",
+    "tb/s": "TB/s",
+    "gb": "GB",
+    "mb": "MB",
+    "nm": "nm",
+    "w": "W",
+    "张": "cards",
+    "片": "units",
+    "颗": "units",
+    "家": "companies",
+    "名": "people",
+    "户": "accounts",
+    "个": "items",
+    "轮": "rounds",
 }
 QUALIFIERS = {
-    "约": "about", "约合": "about", "大约": "about", "超": "over", "超过": "over", "逾": "over", "近": "nearly",
-    "接近": "nearly", "不到": "under", "最高": "up to", "至少": "at least", "about": "about",
-    "around": "about", "approximately": "about", "over": "over", "more than": "over", "nearly": "nearly",
-    "almost": "nearly", "up to": "up to", "less than": "under", "≈": "about", ">": "over",
+    "约": "about",
+    "约合": "about",
+    "大约": "about",
+    "超": "over",
+    "超过": "over",
+    "逾": "over",
+    "近": "nearly",
+    "接近": "nearly",
+    "不到": "under",
+    "最高": "up to",
+    "至少": "at least",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "over": "over",
+    "more than": "over",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "up to": "up to",
+    "less than": "under",
+    "≈": "about",
+    ">": "over",
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MAG = r"万亿|千亿|百亿|亿|千万|百万|万|trillion|billion|million|thousand|bn|mn|[bmk](?![a-z])"
 _CUR_PRE = r"HK\$|US\$|RMB|CNY|HKD|USD|¥|\$|人民币"
 _CUR_POST = r"港元|港币|美元|人民币|元|yuan|HKD|USD|RMB"
 _UNIT = r"%|个百分点|percentage points|股|shares|倍|times|×|TFLOPS|TOPS|GB/s|TB/s|GB|MB|nm|张|片|颗|家|名|户|个|轮"
-_QUAL = r"约合|大约|约|超过|超|逾|接近|近|不到|最高|至少|about|around|approximately|over|more than|nearly|almost|up to|less than|≈|>"
+_QUAL = (
+    r"约合|大约|约|超过|超|逾|接近|近|不到|最高|至少"
+    r"|about|around|approximately|over|more than|nearly|almost|up to|less than|≈|>"
+)
 _RANGE = r"\s?(?:-|–|—|~|至|到|to)\s?"
 PATTERN = re.compile(
     rf"(?<![A-Za-z0-9.,_])(?P<qual>(?:{_QUAL})\s?)?(?P<pre>{_CUR_PRE})?\s?(?P<n1>{_NUM})\s?(?P<m1>{_MAG})?"
@@ -134,8 +199,15 @@ def _from_match(m: re.Match[str]) -> Quantity | None:
     while start < end and m.string[start].isspace():
         start += 1
     return Quantity(
-        value=low, unit=unit, currency=CURRENCY_WORDS.get(currency_word, ""), low=low if high else None,
-        high=high, qualifier=qualifier, text=m.string[start:end], start=start, end=end,
+        value=low,
+        unit=unit,
+        currency=CURRENCY_WORDS.get(currency_word, ""),
+        low=low if high else None,
+        high=high,
+        qualifier=qualifier,
+        text=m.string[start:end],
+        start=start,
+        end=end,
     )
 
 

@@ -54,9 +54,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def search(
-    store: Store, queries: list[str], k: int, candidates: int, filters: Filters | None = None
-) -> list[Hit]:
+def search(store: Store, queries: list[str], k: int, candidates: int, filters: Filters | None = None) -> list[Hit]:
     """Top ``k`` chunks: a dense and a BM25 ranking per query (e.g. the question and its Chinese rendering),
     fused by RRF and de-duplicated."""
     rankings: list[list[Hit]] = []
@@ -76,9 +74,7 @@ class HybridRetriever(BaseRetriever):
     candidates: int = 40
     filters: Filters | None = None
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[LCDocument]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         hits = search(self.store, [query], self.k, self.candidates, self.filters)
         return [
             LCDocument(

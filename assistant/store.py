@@ -198,8 +198,13 @@ class Store:
             scores = np.where(mask, scores, 0.0)
         order = np.argsort(-scores, kind="stable")[:n]
         return [
-            Hit(index.ids[i], str(index.metadatas[i]["doc_id"]), index.texts[i], dict(index.metadatas[i]),
-                keyword_rank=rank)
+            Hit(
+                index.ids[i],
+                str(index.metadatas[i]["doc_id"]),
+                index.texts[i],
+                dict(index.metadatas[i]),
+                keyword_rank=rank,
+            )
             for rank, i in enumerate(order, start=1)
             if scores[i] > 0
         ]
@@ -222,10 +227,14 @@ class Store:
 
         generation = str((self._collection.metadata or {}).get("generation", ""))
         got = self._collection.get(include=["documents", "metadatas"])
-        index = _KeywordIndex(generation, list(got["ids"]), list(got["documents"] or []),
-                              [dict(m) for m in got["metadatas"] or []])
+        index = _KeywordIndex(
+            generation, list(got["ids"]), list(got["documents"] or []), [dict(m) for m in got["metadatas"] or []]
+        )
         if index.ids:
-            corpus = [tokenize(f"{m.get('title', '')}\n{t}") or ["∅"] for t, m in zip(index.texts, index.metadatas, strict=True)]
+            corpus = [
+                tokenize(f"{m.get('title', '')}\n{t}") or ["∅"]
+                for t, m in zip(index.texts, index.metadatas, strict=True)
+            ]
             index.bm25 = bm25s.BM25()
             index.bm25.index(corpus, show_progress=False)
             self._save_keyword(index)
@@ -288,11 +297,23 @@ def _metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:
         if company not in companies:
             companies.append(company)
     meta: dict[str, Any] = {
-        "doc_id": doc.doc_id, "chunk_index": chunk.index, "n_chunks": n_chunks, "path": doc.path,
-        "content_hash": doc.content_hash, "title": doc.title, "publisher": doc.publisher,
-        "published": doc.published, "published_ts": _date_int(doc.published), "url": doc.url,
-        "language": doc.language, "reliability": doc.reliability, "source_id": doc.source_id, "kind": doc.kind,
-        "page": chunk.page if chunk.page is not None else -1, "start": chunk.start, "end": chunk.end,
+        "doc_id": doc.doc_id,
+        "chunk_index": chunk.index,
+        "n_chunks": n_chunks,
+        "path": doc.path,
+        "content_hash": doc.content_hash,
+        "title": doc.title,
+        "publisher": doc.publisher,
+        "published": doc.published,
+        "published_ts": _date_int(doc.published),
+        "url": doc.url,
+        "language": doc.language,
+        "reliability": doc.reliability,
+        "source_id": doc.source_id,
+        "kind": doc.kind,
+        "page": chunk.page if chunk.page is not None else -1,
+        "start": chunk.start,
+        "end": chunk.end,
         "companies": ",".join(companies),
     }
     meta.update({f"co_{c}": True for c in companies})

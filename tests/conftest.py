@@ -64,7 +64,8 @@ kind: brief
 ---
 # Cambricon's 2024 results
 
-Cambricon's 2024 revenue was 11.74亿 yuan, up 65.56%. Cambricon's 2024 net loss attributable to shareholders was 4.52亿 yuan.
+Cambricon's 2024 revenue was 11.74亿 yuan, up 65.56%.
+Cambricon's 2024 net loss attributable to shareholders was 4.52亿 yuan.
 """
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant import Assistant
 
 
 def _quote_is_exact(assistant: Assistant, answer) -> None:  # type: ignore[no-untyped-def]
     for c in answer.citations:
         record = assistant.store.documents()[c.doc_id]
-        text = open(record.path, encoding="utf-8").read()
+        text = Path(record.path).read_text(encoding="utf-8")
         assert c.quote in text
         assert f"[{c.n}]" in answer.text
 
@@ -27,7 +29,7 @@ def test_citation_offsets_point_at_the_quote(assistant: Assistant) -> None:
     c = answer.citations[0]
     from assistant.ingest.loaders import load
 
-    doc = load(__import__("pathlib").Path(assistant.store.documents()[c.doc_id].path), 10**7)
+    doc = load(Path(assistant.store.documents()[c.doc_id].path), 10**7)
     assert doc.text[c.start : c.end] == c.quote and "14.3亿元" in c.quote
 
 
@@ -63,8 +65,10 @@ def test_follow_up_in_chinese_carries_metric_and_period(assistant: Assistant) ->
 
 
 def test_follow_up_in_english_carries_company(assistant: Assistant) -> None:
-    history = [{"role": "user", "content": "What was Biren's revenue in 2024?"},
-               {"role": "assistant", "content": "..."}]
+    history = [
+        {"role": "user", "content": "What was Biren's revenue in 2024?"},
+        {"role": "assistant", "content": "..."},
+    ]
     answer = assistant.ask("And its R&D spend?", history=history)
     assert not answer.refused and "8.27亿元" in answer.text
 

@@ -15,7 +15,12 @@ def test_sentences_keep_their_end_marks_and_closing_quotes() -> None:
     text = "壁仞科技上市了。募资多少？约55.83亿港元！他说：“很好。”Revenue was 4.38 bn. Growth was 243%."
     sentences = [text[s:e] for s, e in split_sentences(text)]
     assert sentences == [
-        "壁仞科技上市了。", "募资多少？", "约55.83亿港元！", "他说：“很好。”", "Revenue was 4.38 bn.", "Growth was 243%.",
+        "壁仞科技上市了。",
+        "募资多少？",
+        "约55.83亿港元！",
+        "他说：“很好。”",
+        "Revenue was 4.38 bn.",
+        "Growth was 243%.",
     ]
 
 

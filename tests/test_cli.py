@@ -16,8 +16,12 @@ CITATION = {"n", "doc_id", "chunk_id", "title", "publisher", "url", "published",
 
 def _run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, input=stdin,
-        env={**os.environ, **(env or {})}, timeout=300,
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=300,
     )
 
 
@@ -31,7 +35,9 @@ def test_ingest_exit_codes(tmp_path: Path, docs: Path) -> None:
 def test_ask_json_contract_in_a_fresh_process(tmp_path: Path, docs: Path) -> None:
     store = str(tmp_path / "s")
     assert main(["ingest", str(docs), "--store", store, "--embedder", "fake"]) == 0
-    result = _run("ask", "壁仞科技IPO计划募资多少？", "--json", env={"ASSISTANT_STORE": store, "ASSISTANT_EMBEDDER": "fake"})
+    result = _run(
+        "ask", "壁仞科技IPO计划募资多少？", "--json", env={"ASSISTANT_STORE": store, "ASSISTANT_EMBEDDER": "fake"}
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) >= CONTRACT and data["refused"] is False
@@ -43,7 +49,9 @@ def test_ask_json_contract_in_a_fresh_process(tmp_path: Path, docs: Path) -> Non
 def test_refusal_is_exit_code_zero(tmp_path: Path, docs: Path) -> None:
     store = str(tmp_path / "s")
     main(["ingest", str(docs), "--store", store, "--embedder", "fake"])
-    result = _run("ask", "海光信息2024年营收是多少？", "--json", env={"ASSISTANT_STORE": store, "ASSISTANT_EMBEDDER": "fake"})
+    result = _run(
+        "ask", "海光信息2024年营收是多少？", "--json", env={"ASSISTANT_STORE": store, "ASSISTANT_EMBEDDER": "fake"}
+    )
     assert result.returncode == 0 and json.loads(result.stdout)["refused"] is True
 
 
@@ -57,8 +65,11 @@ def test_mismatched_embedder_is_a_clear_error(tmp_path: Path, docs: Path) -> Non
 def test_chat_repl_uses_history(tmp_path: Path, docs: Path) -> None:
     store = str(tmp_path / "s")
     main(["ingest", str(docs), "--store", store, "--embedder", "fake"])
-    result = _run("chat", env={"ASSISTANT_STORE": store, "ASSISTANT_EMBEDDER": "fake"},
-                  stdin="壁仞科技2024年营收是多少？\n那沐曦呢？\n\n")
+    result = _run(
+        "chat",
+        env={"ASSISTANT_STORE": store, "ASSISTANT_EMBEDDER": "fake"},
+        stdin="壁仞科技2024年营收是多少？\n那沐曦呢？\n\n",
+    )
     assert result.returncode == 0
     assert "3.37亿元" in result.stdout and "7.43亿元" in result.stdout
 

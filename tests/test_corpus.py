@@ -33,7 +33,7 @@ def test_corpus_has_at_least_forty_briefs() -> None:
 @pytest.mark.parametrize("path", BRIEFS, ids=lambda p: p.name)
 def test_front_matter_schema(path: Path) -> None:
     meta = _front_matter(path)
-    assert REQUIRED <= set(meta), REQUIRED - set(meta)
+    assert set(meta) >= REQUIRED, REQUIRED - set(meta)
     assert set(meta) <= REQUIRED | OPTIONAL, set(meta) - REQUIRED - OPTIONAL
     assert meta["kind"] == "brief" and meta["language"] in {"zh", "en"}
     assert meta["reliability"] in {"primary", "news", "digest", "user"}

@@ -27,8 +27,9 @@ def test_changed_file_replaces_its_chunks(tmp_path: Path, docs: Path) -> None:
     a = make_assistant(tmp_path / "s")
     a.ingest([docs])
     before = a.store.count()
-    (docs / "metax.md").write_text((docs / "metax.md").read_text(encoding="utf-8") + "\n沐曦股份2022年营收为42.64万元。\n",
-                                   encoding="utf-8")
+    (docs / "metax.md").write_text(
+        (docs / "metax.md").read_text(encoding="utf-8") + "\n沐曦股份2022年营收为42.64万元。\n", encoding="utf-8"
+    )
     report = a.ingest([docs])
     assert len(report.replaced) == 1 and len(report.unchanged) == 2
     assert a.store.count() >= before

@@ -56,7 +56,9 @@ def test_langchain_retriever_returns_documents_with_metadata(assistant: Assistan
 
 
 def test_filter_by_alias_through_ask(assistant: Assistant) -> None:
-    answer = assistant.ask("What was the 2024 revenue?", filters=Filters(companies=(default_registry().resolve("沐曦") or "",)))
+    answer = assistant.ask(
+        "What was the 2024 revenue?", filters=Filters(companies=(default_registry().resolve("沐曦") or "",))
+    )
     assert not answer.refused and all(c.source_id == "t02" for c in answer.citations)
 
 

@@ -127,9 +127,7 @@ def _has_figure(text: str) -> bool:
 
 def uncovered_terms(query: Query, chosen: list[Candidate]) -> list[str]:
     """Key terms of the question that none of the chosen evidence (sentence, chunk or title) mentions."""
-    context = " ".join(
-        normalise_for_match(c.hit.text + " " + str(c.hit.metadata.get("title", ""))) for c in chosen
-    )
+    context = " ".join(normalise_for_match(c.hit.text + " " + str(c.hit.metadata.get("title", ""))) for c in chosen)
     return [t for t in query.key_terms if t not in context]
 
 
@@ -173,10 +171,18 @@ def compose(query: Query, chosen: list[Candidate]) -> tuple[str, list[Citation]]
         page = int(meta.get("page", -1))
         citations.append(
             Citation(
-                n=n, doc_id=cand.hit.doc_id, chunk_id=cand.hit.chunk_id, title=str(meta.get("title", "")),
-                publisher=str(meta.get("publisher", "")), url=str(meta.get("url", "")),
-                published=str(meta.get("published", "")), page=page if page > 0 else None, quote=cand.text,
-                start=start, end=end, source_id=str(meta.get("source_id", "")),
+                n=n,
+                doc_id=cand.hit.doc_id,
+                chunk_id=cand.hit.chunk_id,
+                title=str(meta.get("title", "")),
+                publisher=str(meta.get("publisher", "")),
+                url=str(meta.get("url", "")),
+                published=str(meta.get("published", "")),
+                page=page if page > 0 else None,
+                quote=cand.text,
+                start=start,
+                end=end,
+                source_id=str(meta.get("source_id", "")),
                 reliability=str(meta.get("reliability", "")),
             )
         )

@@ -88,9 +88,11 @@ def analyse(question: str, registry: Registry) -> Query:
         metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
     periods = tuple(find_periods(question))
     wants_date = any(_contains(norm, w) for w in DATE_WORDS)
-    wants_number = not wants_date and (
-        any(_contains(norm, w) for w in QUANTITY_WORDS) or bool(set(metrics) - {"founder", "founded", "listing"})
-    ) and not any(_contains(norm, w) for w in WHO_WORDS)
+    wants_number = (
+        not wants_date
+        and (any(_contains(norm, w) for w in QUANTITY_WORDS) or bool(set(metrics) - {"founder", "founded", "listing"}))
+        and not any(_contains(norm, w) for w in WHO_WORDS)
+    )
     return Query(
         text=question.strip(),
         language="zh" if has_cjk(question) else "en",
@@ -138,7 +140,20 @@ def _english_key(token: str, question: str, chinese: bool) -> bool:
     return word[:1].isupper() and (not starts_sentence or chinese) and len(word) > 2
 
 
-FOLLOW_UP_MARKERS = ("呢", "那", "它", "其", "该公司", "这家", "and ", "what about", "how about", " its ", " it ", "their")
+FOLLOW_UP_MARKERS = (
+    "呢",
+    "那",
+    "它",
+    "其",
+    "该公司",
+    "这家",
+    "and ",
+    "what about",
+    "how about",
+    " its ",
+    " it ",
+    "their",
+)
 
 
 def with_history(query: Query, history: Sequence[str], registry: Registry) -> Query:
@@ -163,8 +178,9 @@ def with_history(query: Query, history: Sequence[str], registry: Registry) -> Qu
     if not inherited:
         return query
     wants_number = query.wants_number or (last.wants_number and "metrics" in inherited)
-    return replace(query, companies=companies, metrics=metrics, periods=periods, wants_number=wants_number,
-                   inherited=inherited)
+    return replace(
+        query, companies=companies, metrics=metrics, periods=periods, wants_number=wants_number, inherited=inherited
+    )
 
 
 def _short(text: str) -> bool:

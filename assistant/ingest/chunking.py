@@ -42,9 +42,7 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     return pieces
 
 
-def _pack(
-    text: str, pieces: list[tuple[int, int, bool]], max_chars: int, overlap: int
-) -> list[tuple[int, int]]:
+def _pack(text: str, pieces: list[tuple[int, int, bool]], max_chars: int, overlap: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     current: list[tuple[int, int, bool]] = []
     for piece in pieces:

@@ -117,4 +117,3 @@ def ingest(
     report.embeddings_computed = counter.documents_embedded
     report.seconds = time.perf_counter() - started
     return report
-
