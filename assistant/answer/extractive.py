@@ -107,8 +107,8 @@ def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) 
 
 
 def _doc_about(hit: Hit, companies: tuple[str, ...]) -> bool:
-    listed = str(hit.metadata.get("companies", "")).split(",")
-    return bool(listed) and listed[0] in companies
+    """True when the chunk's main company (the first one listed) is an asked one."""
+    return str(hit.metadata.get("companies", "")).split(",")[0] in companies
 
 
 def _period_matches(year: str, part: str, norm: str) -> bool:
@@ -136,7 +136,8 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
     if not found:
         return []
     chosen: list[Candidate] = []
-    for company in query.companies[1:] and query.companies:
+    comparison = query.companies if len(query.companies) > 1 else ()
+    for company in comparison:
         best = next((c for c in found if company in c.companies), None)
         if best is not None and best not in chosen:
             chosen.append(best)

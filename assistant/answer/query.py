@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from assistant.answer.lexicon import DATE_WORDS, GENERIC_TERMS, METRICS, PERIOD_PARTS, QUANTITY_WORDS, WHO_WORDS
@@ -105,11 +106,18 @@ def analyse(question: str, registry: Registry) -> Query:
     )
 
 
+@lru_cache(maxsize=4)
+def _vocabulary(registry: Registry) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Metric and period words, company-alias tokens and aliases: computed once per registry."""
+    covered = frozenset(normalise_for_match(w) for words in (*METRICS.values(), *PERIOD_PARTS.values()) for w in words)
+    alias_tokens = frozenset(t for name in registry.all_names() for t in tokenize(name))
+    alias_text = frozenset(normalise_for_match(n) for n in registry.all_names())
+    return covered, alias_tokens, alias_text
+
+
 def _key_terms(question: str, registry: Registry) -> list[str]:
     """Content words the evidence must cover: not stopwords, metrics, periods, companies or generic words."""
-    covered = {normalise_for_match(w) for words in (*METRICS.values(), *PERIOD_PARTS.values()) for w in words}
-    alias_tokens = {t for name in registry.all_names() for t in tokenize(name)}
-    alias_text = {normalise_for_match(n) for n in registry.all_names()}
+    covered, alias_tokens, alias_text = _vocabulary(registry)
     terms = []
     chinese = has_cjk(question)
     for token in dict.fromkeys(tokenize(question)):
