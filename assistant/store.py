@@ -168,12 +168,13 @@ class Store:
 
     def dense(self, query: str, n: int, filters: Filters | None = None) -> list[Hit]:
         """Nearest chunks to the query embedding (cosine distance)."""
-        if self.count() == 0:
+        stored = self.count()
+        if stored == 0:
             return []
         vector = self.embedder.embed_query(query)
         result = self._collection.query(
             query_embeddings=[vector],
-            n_results=min(n, self.count()),
+            n_results=min(n, stored),
             where=filters.where() if filters else None,
             include=["documents", "metadatas", "distances"],
         )

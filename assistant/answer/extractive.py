@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer.lexicon import METRICS, PERIOD_PARTS
-from assistant.answer.query import Query, _contains
+from assistant.answer.query import Query, contains
 from assistant.entities import Registry
 from assistant.numbers import parse_quantities
 from assistant.text import has_cjk, normalise_for_match, split_sentences
@@ -76,10 +76,10 @@ def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) 
             return None
     main = query.main_metrics
     if main:
-        if not any(_contains(norm, w) for m in main for w in METRICS[m]):
+        if not any(contains(norm, w) for m in main for w in METRICS[m]):
             return None
         score += 3.0
-    if "growth" in query.metrics and (any(_contains(norm, w) for w in METRICS["growth"]) or "%" in norm):
+    if "growth" in query.metrics and (any(contains(norm, w) for w in METRICS["growth"]) or "%" in norm):
         score += 1.0
     if query.periods:
         if not any(_period_matches(p.year, p.part, norm) for p in query.periods):
@@ -114,7 +114,7 @@ def _doc_about(hit: Hit, companies: tuple[str, ...]) -> bool:
 def _period_matches(year: str, part: str, norm: str) -> bool:
     if year not in norm:
         return False
-    parts_here = {p for p, words in PERIOD_PARTS.items() if any(_contains(norm, w) for w in words)}
+    parts_here = {p for p, words in PERIOD_PARTS.items() if any(contains(norm, w) for w in words)}
     if part:
         return part in parts_here
     # A whole-year question is not answered by a half-year or quarterly figure alone.
@@ -198,14 +198,10 @@ def _line(query: Query, cand: Candidate, citation: Citation) -> str:
         return f"{cand.text.rstrip()} [{citation.n}]"
     who = citation.publisher or citation.title
     when = f", {citation.published}" if citation.published else ""
-    figures = [q for q in parse_quantities(cand.text) if _is_chinese_figure(q.text)]
+    figures = [q for q in parse_quantities(cand.text) if has_cjk(q.text)]
     english = "; ".join(f"{q.text} = {q.english()}" for q in figures)
     units = f" (in English units: {english})" if english else ""
     return f"Per {who}{when}: “{cand.text.rstrip()}”{units} [{citation.n}]"
-
-
-def _is_chinese_figure(text: str) -> bool:
-    return has_cjk(text)
 
 
 def refusal(query: Query, missing: list[str] | None = None) -> str:

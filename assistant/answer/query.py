@@ -48,12 +48,13 @@ class Query:
 def _find_terms(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     found = []
     for key, words in table.items():
-        if any(_contains(text, w) for w in words):
+        if any(contains(text, w) for w in words):
             found.append(key)
     return found
 
 
-def _contains(text: str, word: str) -> bool:
+def contains(text: str, word: str) -> bool:
+    """True when `word` occurs in `text`; ASCII words must stand alone (no letter or digit either side)."""
     if word.isascii() and word[:1].isalnum():
         return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
     return word in text
@@ -61,9 +62,7 @@ def _contains(text: str, word: str) -> bool:
 
 def find_metrics(text: str) -> list[str]:
     """Metric keys named in a text (normalised, lower-case input)."""
-    found = _find_terms(text, METRICS)
-    # 'net loss' also matches 'loss'; 利润 inside 净利润: fine, both refer to results.
-    return found
+    return _find_terms(text, METRICS)
 
 
 def find_periods(text: str) -> list[Period]:
@@ -85,14 +84,14 @@ def analyse(question: str, registry: Registry) -> Query:
     norm = normalise_for_match(question)
     companies = tuple(registry.mentions(question))
     metrics = tuple(find_metrics(norm))
-    if any(_contains(norm, w) for w in WHO_WORDS) and "founded" in metrics:
+    if any(contains(norm, w) for w in WHO_WORDS) and "founded" in metrics:
         metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
     periods = tuple(find_periods(question))
-    wants_date = any(_contains(norm, w) for w in DATE_WORDS)
+    wants_date = any(contains(norm, w) for w in DATE_WORDS)
     wants_number = (
         not wants_date
-        and (any(_contains(norm, w) for w in QUANTITY_WORDS) or bool(set(metrics) - {"founder", "founded", "listing"}))
-        and not any(_contains(norm, w) for w in WHO_WORDS)
+        and (any(contains(norm, w) for w in QUANTITY_WORDS) or bool(set(metrics) - {"founder", "founded", "listing"}))
+        and not any(contains(norm, w) for w in WHO_WORDS)
     )
     return Query(
         text=question.strip(),
