@@ -9,7 +9,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.answer import extractive
+from assistant.answer import calculate, extractive, notes, working
 from assistant.answer.lexicon import METRICS, PERIOD_PARTS
 from assistant.answer.query import Query, analyse, history_questions, with_history
 from assistant.config import Settings
@@ -19,7 +19,8 @@ from assistant.ingest.pipeline import IngestReport, Progress, ingest
 from assistant.retrieval import search
 from assistant.store import Filters, Store
 from assistant.text import has_cjk
-from assistant.types import Answer
+from assistant.types import Answer, Hit
+from assistant.verify import verify
 
 PACKAGE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -114,23 +115,43 @@ class Assistant:
         )
         timings["retrieve_ms"] = _ms(mark)
         mark = time.perf_counter()
+        answer = self._calculation(query, hits) or self._extract(query, hits)
+        timings["compose_ms"] = _ms(mark)
+        answer.verification = verify(answer.text, answer.citations, answer.calculations, question)
+        lines = answer.text.split("\n")
+        for i in range(1, len(lines) + 1):
+            yield "\n".join(lines[:i])
+        timings["total_ms"] = _ms(started)
+        answer.timings, answer.query = timings, self._dense_query(query)
+        yield answer
+
+    def _calculation(self, query: Query, hits: list[Hit]) -> Answer | None:
+        """A worked calculation when the question asks for one and the sources hold anything to work with."""
+        kind = calculate.detect(query)
+        if not kind:
+            return None
+        plan = calculate.plan(kind, query, self.store)
+        if plan.calculation is None and not plan.facts and kind not in ("expression", "proceeds", "convert"):
+            return None
+        plan.stated += calculate.stated_estimates(kind, query, hits, self.registry)
+        text, citations, calculations = working.compose(query, plan, self.registry)
+        return Answer(text, False, citations, language=query.language, calculations=calculations)
+
+    def _extract(self, query: Query, hits: list[Hit]) -> Answer:
+        """The best evidence sentences, cited, with conflicting figures and "as of" dates noted."""
         found = extractive.candidates(query, hits, self.registry)
         chosen = extractive.select(query, found)
         missing = extractive.uncovered_terms(query, chosen) if chosen else []
         if not chosen or _unknown_subject(query, missing):
-            text = extractive.refusal(query, missing)
-            timings["compose_ms"] = _ms(mark)
-            timings["total_ms"] = _ms(started)
-            yield text
-            yield Answer(text, True, [], timings, query.language, self._dense_query(query))
-            return
+            return Answer(extractive.refusal(query, missing), True, [], language=query.language)
         text, citations = extractive.compose(query, chosen)
         lines = text.split("\n")
-        for i in range(1, len(lines) + 1):
-            yield "\n".join(lines[:i])
-        timings["compose_ms"] = _ms(mark)
-        timings["total_ms"] = _ms(started)
-        yield Answer(text, False, citations, timings, query.language, self._dense_query(query))
+        facts = notes.answered_facts(query, chosen)
+        for i, cand in enumerate(chosen):
+            own = [f for f in facts if f.hit.chunk_id == cand.hit.chunk_id]
+            lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
+        extra, conflicts = notes.conflict_lines(notes.conflicts_for(self.store, facts), citations, query.language)
+        return Answer("\n".join(lines + extra), False, citations, language=query.language, conflicts=conflicts)
 
     def _check_question(self, question: str) -> Answer | None:
         stripped = (question or "").strip()

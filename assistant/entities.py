@@ -61,6 +61,10 @@ class Registry:
                 found.append(company)
         return found
 
+    def spans(self, text: str) -> list[tuple[int, str]]:
+        """Every company mention as ``(offset, company id)``, in text order (repeats included)."""
+        return [(m.start(), self._alias[m.group(0)]) for m in self._pattern.finditer(normalise_for_match(text))]
+
     def all_names(self) -> list[str]:
         """Every alias, for the tokenizer's user dictionary."""
         return [name for company in self.companies.values() for name in company.names]

@@ -1,13 +1,22 @@
 """Quantities as written in Chinese and English news, parsed to exact ``Decimal`` values.
 
-``42.1亿-48.5亿港元`` → a HKD range 4.21e9–4.85e9; ``HK$5.58bn`` → 5.58e9 HKD; ``约63亿元`` → qualifier 约.
+``42.1亿-48.5亿港元`` → a HKD range 4.21e9–4.85e9; ``HK$5.58bn`` → 5.58e9 HKD; ``约63亿元`` → qualifier 约;
+``每股17.00港元`` → 17.00 HKD per share; ``亏损-16.18亿`` / ``−18.94亿`` → negative values.
 Currencies are never converted implicitly.
+
+Not figures (nothing is returned for them): years (``2024年``, ``2025``, ``2022-2024``), dates and times
+(``2026年1月2日``, ``12月22日``, ``2025-12-22``, ``Jan 2``, ``10:30``), quarters and months (``3季度``, ``1-9月``),
+ordinals (``第3名``), and product or period codes (``BR100``, ``MTT S80``, ``910C``, ``RTX 3060``, ``H1``, ``3Q25``):
+a bare number glued to letters, or after an all-capitals word, is a name. Single-letter magnitudes (``m``, ``b``,
+``k``) count only after a currency (``US$372.5m``), so ``910B`` is a chip, not 910 billion. Chinese numerals
+(``三亿``) and approximate suffixes (``3亿多``) are not read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from assistant.text import normalise
@@ -45,11 +54,19 @@ CURRENCY_WORDS = {
     "cny": "CNY",
     "yuan": "CNY",
     "¥": "CNY",
+    "￥": "CNY",
 }
 UNIT_WORDS = {
     "%": "%",
+    "percent": "%",
+    "per cent": "%",
     "个百分点": "pp",
     "percentage points": "pp",
+    "percentage point": "pp",
+    "/股": "per_share",
+    "/share": "per_share",
+    "per share": "per_share",
+    "a share": "per_share",
     "股": "shares",
     "shares": "shares",
     "倍": "x",
@@ -60,6 +77,7 @@ UNIT_WORDS = {
     "tops": "TOPS",
     "gb/s": "GB/s",
     "tb/s": "TB/s",
+    "tb": "TB",
     "gb": "GB",
     "mb": "MB",
     "nm": "nm",
@@ -69,6 +87,8 @@ UNIT_WORDS = {
     "颗": "units",
     "家": "companies",
     "名": "people",
+    "人": "people",
+    "台": "units",
     "户": "accounts",
     "个": "items",
     "轮": "rounds",
@@ -97,27 +117,51 @@ QUALIFIERS = {
     "≈": "about",
     ">": "over",
 }
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MAG = r"万亿|千亿|百亿|亿|千万|百万|万|trillion|billion|million|thousand|bn|mn|[bmk](?![a-z])"
-_CUR_PRE = r"HK\$|US\$|RMB|CNY|HKD|USD|¥|\$|人民币"
-_CUR_POST = r"港元|港币|美元|人民币|元|yuan|HKD|USD|RMB"
-_UNIT = r"%|个百分点|percentage points|股|shares|倍|times|×|TFLOPS|TOPS|GB/s|TB/s|GB|MB|nm|张|片|颗|家|名|户|个|轮"
-_QUAL = (
-    r"约合|大约|约|超过|超|逾|接近|近|不到|最高|至少"
-    r"|about|around|approximately|over|more than|nearly|almost|up to|less than|≈|>"
-)
+
+
+def _alternation(words: Iterable[str], guards: dict[str, str] | None = None) -> str:
+    """Longest first; English words may not run on into a longer word (``5 weeks`` is not ``5 W``)."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    guards = guards or {}
+    return "|".join(
+        re.escape(w) + guards.get(w, r"(?![A-Za-z])" if w[-1].isalpha() and w.isascii() else "") for w in ordered
+    )
+
+
+_MAG = _alternation(MAGNITUDES)
+_CUR_PRE = _alternation(["HK$", "US$", "RMB", "CNY", "HKD", "USD", "¥", "￥", "$", "人民币"])
+_CUR_POST = _alternation(["港元", "港币", "美元", "人民币", "元", "yuan", "HKD", "USD", "RMB"])
+_UNIT = _alternation(UNIT_WORDS, guards={"人": "(?!民币)"})  # 72亿元人民币
+_QUAL = _alternation(QUALIFIERS)
 _RANGE = r"\s?(?:-|–|—|~|至|到|to)\s?"
+# A hyphen is a minus sign only where it cannot be a dash after a figure (3亿元-5亿元, 12%-15%); U+2212 always is.
+_ENDERS = re.escape("".join(sorted({w[-1] for w in (*UNIT_WORDS, *CURRENCY_WORDS, *MAGNITUDES) if not w.isascii()})))
+_SIGN = rf"−|(?<![0-9A-Za-z%)${_ENDERS}])-"
 PATTERN = re.compile(
-    rf"(?<![A-Za-z0-9.,_])(?P<qual>(?:{_QUAL})\s?)?(?P<pre>{_CUR_PRE})?\s?(?P<n1>{_NUM})\s?(?P<m1>{_MAG})?"
-    rf"(?:(?P<rng>{_RANGE})(?P<pre2>{_CUR_PRE})?(?P<n2>{_NUM})\s?(?P<m2>{_MAG})?)?"
+    r"(?<![A-Za-z0-9_])(?<![0-9][.,/:\-–~])(?<![A-Za-z][.\-])"
+    rf"(?P<ps>每股\s?)?(?P<qual>(?:{_QUAL})\s?)?(?P<pre>{_CUR_PRE})?\s?(?P<sign>(?(pre)[-−]|(?:{_SIGN})))?"
+    rf"(?P<n1>{_NUM})\s?(?P<m1>{_MAG})?"
+    rf"(?:(?P<rng>{_RANGE})(?P<pre2>{_CUR_PRE})?(?P<sign2>[-−])?(?P<n2>{_NUM})\s?(?P<m2>{_MAG})?)?"
     rf"\s?(?P<post>{_CUR_POST})?\s?(?P<unit>{_UNIT})?",
     re.I,
 )
+_MERGE_GAP = re.compile(r"\s?(?:-|–|—|~|至)\s?")
+_DATE_FOLLOWERS = frozenset("月日号季时点分秒周天")
+_MODEL_BEFORE = re.compile(r"[A-Z]{2,}[A-Za-z0-9]*\s$")  # RTX 3060, MTT S4000: product names, not figures
+_MONTH_BEFORE = re.compile(rf"{_MONTHS}\s$")
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s{_MONTHS}(?![a-z])")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A parsed figure. ``value`` is the point value (the low end for a range)."""
+    """A parsed figure. ``value`` is the point value (the low end for a range).
+
+    ``unit`` is one of the values of :data:`UNIT_WORDS` (``"%"``, ``"pp"``, ``"shares"``, ``"x"``, ``"per_share"``,
+    ``"TFLOPS"`` …) or ``""`` for a plain amount; ``currency`` is ``"CNY"``, ``"HKD"``, ``"USD"`` or ``""``.
+    ``text`` is ``original[start:end]`` of the string that was parsed.
+    """
 
     value: Decimal
     unit: str = ""
@@ -136,16 +180,22 @@ class Quantity:
 
     def english(self) -> str:
         """The figure in English units: ``HK$4.21–4.85 billion``, ``RMB 58.903 million``, ``2.82%``."""
-        values = [self.low, self.high] if self.is_range else [self.value]
-        scale, word = _scale(max(abs(v) for v in values if v is not None))  # type: ignore[type-var]
-        numbers = "–".join(_plain(v / scale) for v in values if v is not None)
+        values = [v for v in ([self.low, self.high] if self.is_range else [self.value]) if v is not None]
+        sign = "-" if len(values) == 1 and values[0] < 0 else ""
+        values = [abs(v) for v in values] if sign else values
+        scale, word = _scale(max(abs(v) for v in values))
+        numbers = "–".join(_plain(v / scale) for v in values)
         qual = f"{self.qualifier} " if self.qualifier else ""
         suffix = f" {word}" if word else ""
         if self.currency:
             prefix = {"HKD": "HK$", "USD": "US$", "CNY": "RMB "}.get(self.currency, self.currency + " ")
-            return f"{qual}{prefix}{numbers}{suffix}"
-        unit = {"%": "%", "pp": " percentage points", "x": "×", "": ""}.get(self.unit, f" {self.unit}")
-        return f"{qual}{numbers}{suffix}{unit}"
+            per = " per share" if self.unit == "per_share" else ""
+            return f"{qual}{sign}{prefix}{numbers}{suffix}{per}"
+        unit = _ENGLISH_UNITS.get(self.unit, f" {self.unit}")
+        return f"{qual}{sign}{numbers}{suffix}{unit}"
+
+
+_ENGLISH_UNITS = {"%": "%", "pp": " percentage points", "x": "×", "": "", "per_share": " per share"}
 
 
 def _scale(value: Decimal) -> tuple[Decimal, str]:
@@ -163,67 +213,110 @@ def _plain(value: Decimal) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
-def _number(text: str) -> Decimal:
+def _number(text: str, sign: str | None = None) -> Decimal:
     try:
-        return Decimal(text.replace(",", ""))
+        value = Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
         return Decimal(0)
+    return -value if sign else value
 
 
 def parse_quantities(text: str) -> list[Quantity]:
-    """Every figure in ``text`` (full-width digits accepted), with its span in ``text``."""
-    found = []
-    for match in PATTERN.finditer(normalise(text)):
-        quantity = _from_match(match)
-        if quantity is not None:
-            found.append(quantity)
-    return found
+    """Every figure in ``text``, in order.
+
+    Args:
+        text: Chinese or English text; full-width digits and punctuation are read like ASCII.
+
+    Returns:
+        The figures; ``start``/``end`` index ``text`` itself and ``text[start:end] == quantity.text``.
+        ``3亿元-5亿元`` and ``12%至15%`` become one range.
+    """
+    norm = normalise(text)
+    found = [q for m in PATTERN.finditer(norm) if (q := _from_match(m, text)) is not None]
+    return _merge_ranges(found, norm, text)
 
 
-def _from_match(m: re.Match[str]) -> Quantity | None:
-    mag2 = m.group("m2")
-    mag1 = m.group("m1") or (mag2 if m.group("n2") else None)
-    low = _number(m.group("n1")) * MAGNITUDES.get((mag1 or "").lower(), Decimal(1))
-    high = _number(m.group("n2")) * MAGNITUDES.get((mag2 or "").lower(), Decimal(1)) if m.group("n2") else None
-    currency_word = (m.group("pre") or m.group("post") or "").lower()
-    unit = UNIT_WORDS.get((m.group("unit") or "").lower(), "")
-    if high is not None and high < low:
-        return None  # "2022-2024" style year spans and dates are not ranges of one figure
-    if _is_year_like(m) or (high is not None and _looks_like_years(m)):
+def _from_match(m: re.Match[str], original: str) -> Quantity | None:
+    g = m.groupdict()
+    currency = CURRENCY_WORDS.get((g["pre"] or g["post"] or g["pre2"] or "").lower(), "")
+    if _not_a_figure(m, currency):
         return None
-    qualifier = QUALIFIERS.get((m.group("qual") or "").strip().lower(), "")
-    end = m.end()
-    while end > m.start() and m.string[end - 1].isspace():
+    mag2 = g["m2"]
+    mag1 = g["m1"] or (mag2 if g["n2"] else None)
+    low = _number(g["n1"], g["sign"]) * MAGNITUDES.get((mag1 or "").lower(), Decimal(1))
+    high = _number(g["n2"], g["sign2"]) * MAGNITUDES.get((mag2 or "").lower(), Decimal(1)) if g["n2"] else None
+    if high is not None and high < low:
+        return None  # "2022-2024"-style spans and "2025-12" dates are not ranges of one figure
+    unit = "per_share" if g["ps"] else UNIT_WORDS.get(" ".join((g["unit"] or "").lower().split()), "")
+    start, end = m.start(), m.end()
+    while end > start and m.string[end - 1].isspace():
         end -= 1
-    start = m.start()
-    while start < end and m.string[start].isspace():
-        start += 1
     return Quantity(
         value=low,
         unit=unit,
-        currency=CURRENCY_WORDS.get(currency_word, ""),
-        low=low if high else None,
+        currency=currency,
+        low=low if high is not None else None,
         high=high,
-        qualifier=qualifier,
-        text=m.string[start:end],
+        qualifier=QUALIFIERS.get(" ".join((g["qual"] or "").lower().split()), ""),
+        text=original[start:end],
         start=start,
         end=end,
     )
 
 
-def _is_year_like(m: re.Match[str]) -> bool:
-    """A bare year (2024, 2024年) or a day/month/quarter number (1月2日, 3季度) is a date, not a figure."""
-    n1 = m.group("n1")
-    follows = m.string[m.end("n1") : m.end("n1") + 1]
-    bare = not (m.group("m1") or m.group("pre") or m.group("post") or m.group("unit") or m.group("n2"))
-    if bare and follows in ("月", "日", "号", "季", "时", "点", "分", "秒", "周", "天"):
+def _not_a_figure(m: re.Match[str], currency: str) -> bool:
+    """Dates, years, ordinals and product names; ``m``/``b``/``k`` without a currency (``910B``, ``5m``)."""
+    g = m.groupdict()
+    if not currency and any((g[k] or "").lower() in ("b", "m", "k") for k in ("m1", "m2")):
         return True
-    return bare and len(n1) == 4 and n1.isdigit() and 1990 <= int(n1) <= 2100 and follows in ("年", "", " ", "-", "–")
+    end = m.end()
+    while end > m.start() and m.string[end - 1].isspace():
+        end -= 1
+    if end < len(m.string) and _ascii_alnum(m.string[end - 1]) and _ascii_alnum(m.string[end]):
+        return True  # 910C, 1H25, 5G: the number is part of a name
+    if m.string[max(0, m.start() - 1) : m.start()] == "第":
+        return True  # 第3名, 第2大: an ordinal
+    bare = not any(g[k] for k in ("m1", "m2", "pre", "pre2", "post", "unit", "ps"))
+    return bare and _bare_not_a_figure(m)
 
 
-def _looks_like_years(m: re.Match[str]) -> bool:
-    n1, n2 = m.group("n1"), m.group("n2")
-    return len(n1) == 4 and len(n2 or "") == 4 and n1.isdigit() and 1990 <= int(n1) <= 2100
+def _bare_not_a_figure(m: re.Match[str]) -> bool:
+    text, last = m.string, m.end("n2") if m.group("n2") else m.end("n1")
+    follows = text[last : last + 2]
+    if follows[:1] in _DATE_FOLLOWERS or re.match(r"[./:]\d", follows):
+        return True  # 12月22日, 3季度, 1-9月, 2025.12.22, 10:30
+    if _is_year(m.group("n1")) and (not m.group("n2") or _is_year(m.group("n2"))):
+        return True  # 2025, 2024年, 2019-2025
+    before = text[max(0, m.start() - 12) : m.start()]
+    return bool(_MODEL_BEFORE.search(before) or _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text, last))
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number.isdigit() and 1990 <= int(number) <= 2100
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _merge_ranges(found: list[Quantity], norm: str, original: str) -> list[Quantity]:
+    """Join ``3亿元-5亿元`` / ``12%至15%``: two figures of one kind with only a dash or 至 between them."""
+    merged: list[Quantity] = []
+    for q in found:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and _MERGE_GAP.fullmatch(norm[prev.end : q.start])
+            and (prev.unit, prev.currency) == (q.unit, q.currency)
+            and (q.unit or q.currency)
+            and not (prev.is_range or q.is_range or q.qualifier)
+            and prev.value <= q.value
+        ):
+            text = original[prev.start : q.end]
+            merged[-1] = replace(prev, low=prev.value, high=q.value, text=text, end=q.end)
+        else:
+            merged.append(q)
+    return merged
 
 
 def figure_values(text: str) -> list[Decimal]:

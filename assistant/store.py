@@ -13,10 +13,13 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.entities import default_registry
 from assistant.errors import StoreError
+from assistant.facts import annotate
 from assistant.tokenize import tokenize
 from assistant.types import Chunk, Document, Hit
 
 COLLECTION = "chunks"
+# Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
+SCHEMA = "2"
 _BM25_DIR = "bm25"
 
 
@@ -110,13 +113,14 @@ class Store:
         self._client = client
         self._collection = client.get_or_create_collection(
             COLLECTION,
-            metadata={"hnsw:space": "cosine", "embedder": embedder_name, "generation": "new"},
+            metadata={"hnsw:space": "cosine", "embedder": embedder_name, "generation": "new", "schema": SCHEMA},
             embedding_function=None,
         )
         self._keyword = _KeywordIndex()
         if reset:
             self.reset()
         self._check_embedder()
+        self._check_schema()
 
     # -- writing ---------------------------------------------------------------------------------------------
     def put_document(self, doc: Document, chunks: list[Chunk], vectors: list[list[float]]) -> None:
@@ -274,13 +278,44 @@ class Store:
         if recorded != self.embedder_name:
             self._set_meta(embedder=self.embedder_name)
 
+    def _check_schema(self) -> None:
+        recorded = (self._collection.metadata or {}).get("schema")
+        if recorded != SCHEMA and self.count() > 0:
+            raise StoreError(
+                f"The index at {self.path} was built by an older version of the assistant (no stored facts). "
+                "Rebuild it: gpu-assistant ingest PATH --rebuild (or delete the folder and run again)."
+            )
+        if recorded != SCHEMA:
+            self._set_meta(schema=SCHEMA)
+
+    def with_facts(self, companies: tuple[str, ...], metrics: tuple[str, ...]) -> list[Hit]:
+        """Every chunk holding a fact of one of ``metrics`` about one of ``companies`` (for conflicts, operands)."""
+        if not companies or not metrics or self.count() == 0:
+            return []
+        where = {
+            "$and": [
+                _any_of([{f"co_{c}": True} for c in companies]),
+                _any_of([{f"m_{m.split('.')[0]}": True} for m in metrics]),
+            ]
+        }
+        got = self._collection.get(where=where, include=["documents", "metadatas"])
+        return [
+            Hit(cid, str(meta["doc_id"]), text, dict(meta))
+            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+
     def reset(self) -> None:
         """Delete every chunk and the keyword index (``--rebuild``)."""
         self._client.delete_collection(COLLECTION)
         shutil.rmtree(self.path / _BM25_DIR, ignore_errors=True)
         self._collection = self._client.get_or_create_collection(
             COLLECTION,
-            metadata={"hnsw:space": "cosine", "embedder": self.embedder_name, "generation": uuid.uuid4().hex},
+            metadata={
+                "hnsw:space": "cosine",
+                "embedder": self.embedder_name,
+                "generation": uuid.uuid4().hex,
+                "schema": SCHEMA,
+            },
             embedding_function=None,
         )
         self._keyword = _KeywordIndex()
@@ -318,4 +353,6 @@ def _metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:
         "companies": ",".join(companies),
     }
     meta.update({f"co_{c}": True for c in companies})
+    own = doc.companies[0] if len(doc.companies) == 1 else ""
+    meta.update(annotate(chunk.text, registry, own))
     return meta

@@ -101,6 +101,9 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     language: str = "zh"
     query: str = ""
+    calculations: list[Any] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    verification: Any = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract printed by ``gpu-assistant ask --json``."""
@@ -108,5 +111,8 @@ class Answer:
             "answer": self.text,
             "refused": self.refused,
             "citations": [c.to_json() for c in self.citations],
+            "calculations": [c.to_json() for c in self.calculations],
+            "conflicts": list(self.conflicts),
+            "verification": self.verification.to_json() if self.verification is not None else None,
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
         }

@@ -37,12 +37,6 @@ class Candidate:
     score: float = 0.0
     companies: tuple[str, ...] = ()
 
-    @property
-    def absolute(self) -> tuple[int, int]:
-        """Offsets of the sentence in the source document's text."""
-        base = int(self.hit.metadata.get("start", 0))
-        return base + self.start, base + self.end
-
 
 def candidates(query: Query, hits: list[Hit], registry: Registry) -> list[Candidate]:
     """Every sentence of the evidence that satisfies the question's constraints, scored, best first."""
@@ -167,28 +161,31 @@ def compose(query: Query, chosen: list[Candidate]) -> tuple[str, list[Citation]]
     citations: list[Citation] = []
     lines: list[str] = []
     for n, cand in enumerate(chosen, start=1):
-        meta = cand.hit.metadata
-        start, end = cand.absolute
-        page = int(meta.get("page", -1))
-        citations.append(
-            Citation(
-                n=n,
-                doc_id=cand.hit.doc_id,
-                chunk_id=cand.hit.chunk_id,
-                title=str(meta.get("title", "")),
-                publisher=str(meta.get("publisher", "")),
-                url=str(meta.get("url", "")),
-                published=str(meta.get("published", "")),
-                page=page if page > 0 else None,
-                quote=cand.text,
-                start=start,
-                end=end,
-                source_id=str(meta.get("source_id", "")),
-                reliability=str(meta.get("reliability", "")),
-            )
-        )
+        citations.append(make_citation(n, cand.hit, cand.start, cand.end))
         lines.append(_line(query, cand, citations[-1]))
     return "\n".join(lines), citations
+
+
+def make_citation(n: int, hit: Hit, start: int, end: int) -> Citation:
+    """Citation ``n`` quoting ``hit.text[start:end]`` (offsets become the document's)."""
+    meta = hit.metadata
+    base = int(meta.get("start", 0))
+    page = int(meta.get("page", -1))
+    return Citation(
+        n=n,
+        doc_id=hit.doc_id,
+        chunk_id=hit.chunk_id,
+        title=str(meta.get("title", "")),
+        publisher=str(meta.get("publisher", "")),
+        url=str(meta.get("url", "")),
+        published=str(meta.get("published", "")),
+        page=page if page > 0 else None,
+        quote=hit.text[start:end],
+        start=base + start,
+        end=base + end,
+        source_id=str(meta.get("source_id", "")),
+        reliability=str(meta.get("reliability", "")),
+    )
 
 
 def _line(query: Query, cand: Candidate, citation: Citation) -> str:

@@ -1,0 +1,351 @@
+"""Calculation answers: route a question to the calculator, gather cited operands, show the working.
+
+Operands come from the question (the user's own figures) or from stored facts, each cited with its quote. When an
+operand is missing (or two currencies meet without a rate) the answer names what is missing instead of guessing.
+A source's own estimate of the same thing is shown beside the result.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from dataclasses import dataclass, field, replace
+
+from assistant.answer.lexicon import METRICS
+from assistant.answer.operands import (
+    Pool,
+    label,
+    months_of,
+    period_key,
+    period_text,
+    question_figures,
+    question_rates,
+    rate_for,
+)
+from assistant.answer.query import Query, contains
+from assistant.calculator import ops
+from assistant.calculator.expression import evaluate
+from assistant.conflicts import SourcedFact
+from assistant.entities import Registry
+from assistant.errors import CalculatorError
+from assistant.facts import Fact
+from assistant.numbers import Quantity
+from assistant.periods import parse_periods
+from assistant.store import Store
+from assistant.text import normalise_for_match, split_sentences
+from assistant.types import Hit
+
+_EXPRESSION = re.compile(r"[\d.]+\s*(?:[-+*/×÷^]|\*\*)\s*[\d.(]|\(\s*[\d.]+\s*[-+*/×÷]")
+_WORDS = {
+    "runway": ("撑多久", "能撑", "撑到", "支撑多久", "维持多久", "够用多久", "够烧", "runway", "how long", "last until"),
+    "cagr": ("复合增长", "年均增长", "年复合", "cagr", "compound annual"),
+    "ratio": ("几倍", "多少倍", "how many times", "times as", "multiple of"),
+    "share": ("占比", "占营收", "比例", "what share of", "what percentage of", "percent of", "proportion"),
+    "difference": ("相差", "差多少", "差距", "多多少", "少多少", "高出多少", "difference", "gap between", "more than"),
+    "sum": ("合计", "加起来", "总共", "一共", "合起来", "combined", "in total", "altogether", "sum of", "add up"),
+    "convert": ("换算", "折合", "折算", "兑换成", "convert", "in us dollars", "in hong kong dollars", "in yuan"),
+    "expression": ("计算", "算一下", "算算", "等于多少", "calculate", "compute", "work out"),
+}
+
+
+@dataclass
+class Plan:
+    """A calculation to show: the result, its cited operands, and notes."""
+
+    calculation: ops.Calculation | None
+    facts: list[SourcedFact] = field(default_factory=list)
+    assumptions: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    stated: list[SourcedFact] = field(default_factory=list)
+
+
+def detect(query: Query) -> str:
+    """The kind of calculation a question asks for, or '' for a plain factual question."""
+    norm = normalise_for_match(query.text)
+    if _EXPRESSION.search(norm) and _has(norm, "expression"):
+        return "expression"
+    given = question_figures(query)
+    if any(q.unit == "shares" for q in given) and any(q.currency for q in given):
+        return "proceeds"
+    for kind in ("runway", "cagr", "ratio", "share", "difference", "sum"):
+        if _has(norm, kind) and (kind != "difference" or _two_things(query)):
+            return kind
+    if "growth" in query.metrics and query.main_metrics and query.periods and _asks_amount(norm):
+        return "growth"
+    if _has(norm, "convert") and (given or question_rates(query.text)):
+        return "convert"
+    return ""
+
+
+def _has(norm: str, kind: str) -> bool:
+    return any(contains(norm, w) for w in _WORDS[kind])
+
+
+def _two_things(query: Query) -> bool:
+    return len(query.companies) > 1 or len(query.periods) > 1 or len(question_figures(query)) > 1
+
+
+def _asks_amount(norm: str) -> bool:
+    words = ("多少", "几", "how much", "by how much", "what was", "how fast", "what is", "rate")
+    return any(contains(norm, w) for w in words)
+
+
+def plan(kind: str, query: Query, store: Store) -> Plan:
+    """Gather operands and compute; never raises for missing data (the plan says what is missing)."""
+    metrics = tuple(dict.fromkeys((*query.main_metrics, *_extra_metrics(kind))))
+    metrics += tuple(f"{m}.growth" for m in metrics if kind == "growth")
+    pool = Pool.load(store, query.companies, metrics)
+    try:
+        return _PLANNERS[kind](query, pool)
+    except CalculatorError as exc:
+        return Plan(None, missing=[(f"无法计算（{exc}）", str(exc))])
+
+
+def _extra_metrics(kind: str) -> tuple[str, ...]:
+    return {"runway": ("proceeds", "net_loss"), "proceeds": ("shares_offered", "offer_price", "proceeds")}.get(kind, ())
+
+
+def _cite(q: Quantity, f: SourcedFact, name: str) -> ops.Operand:
+    return ops.Operand(name, q, None, f.quote, f.fact.period)
+
+
+def _expression(query: Query, pool: Pool) -> Plan:
+    match = re.search(r"[-+*/×÷^().%\d\s,]{3,}", query.text.replace("（", "(").replace("）", ")"))
+    expression = match.group(0).strip() if match else ""
+    value = evaluate(expression)
+    return Plan(ops.Calculation("expression", expression, Quantity(value), ()))
+
+
+def _proceeds(query: Query, pool: Pool) -> Plan:
+    given = question_figures(query)
+    shares = next((q for q in given if q.unit == "shares"), None)
+    price = next((q for q in given if q.currency), None)
+    facts: list[SourcedFact] = []
+    company = query.companies[0] if query.companies else ""
+    if shares is None or price is None:
+        found = [pool.best(company, "shares_offered"), pool.best(company, "offer_price")]
+        names = (("发行股数", "shares offered"), ("每股发行价", "offer price"))
+        missing = [n for n, f in zip(names, found, strict=True) if f is None]
+        if missing:
+            return Plan(None, missing=list(missing))
+        facts = [f for f in found if f is not None]
+        shares, price = facts[0].fact.quantity, facts[1].fact.quantity
+    calc = ops.proceeds(shares, replace(price, unit="per_share"))
+    stated = [f for f in [pool.best(company, "proceeds")] if f is not None]
+    return Plan(calc, facts, stated=stated)
+
+
+def _runway(query: Query, pool: Pool) -> Plan:
+    company = query.companies[0] if query.companies else ""
+    cash = pool.best(company, "proceeds")
+    periods = [label(p) for p in query.periods] or [p for p in pool.periods(company, "net_loss") if "–" not in p]
+    burn = next((pool.best(company, "net_loss", p) for p in periods if pool.best(company, "net_loss", p)), None)
+    names = (("IPO募资额（现金）", "IPO proceeds (cash)"), ("某一期间的亏损（消耗速度）", "a period's loss (burn rate)"))
+    missing = [n for n, f in zip(names, (cash, burn), strict=True) if f is None]
+    if cash is None or burn is None:
+        return Plan(None, [f for f in (cash, burn) if f], missing=list(missing))
+    cash_q, burn_q = cash.fact.quantity, ops.absolute(burn.fact.quantity)
+    when = burn.fact.period
+    assumptions = [
+        (
+            f"按{period_text(when, True)}的亏损速度不变，且只计IPO募资、不计公司原有现金",
+            f"the {period_text(when, False)} loss rate stays constant and only the IPO proceeds are spent",
+        )
+    ]
+    if cash_q.currency != burn_q.currency:
+        rate = rate_for(question_rates(query.text), cash_q.currency, burn_q.currency)
+        if rate is None:
+            need = (
+                f"{cash_q.currency}→{burn_q.currency}汇率（语料中没有，请在问题中注明汇率）",
+                f"an exchange rate {cash_q.currency}→{burn_q.currency} (none in the sources; give one in the question)",
+            )
+            return Plan(None, [cash, burn], missing=[need])
+        converted = ops.convert_currency(cash_q, rate)
+        cash_q = converted.result
+        assumptions.append((f"汇率按问题给出的{rate.text()}", f"{rate.source}→{rate.target} at {rate.text()}, as given"))
+    calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period))
+    operands = (_cite(cash.fact.quantity, cash, "cash"), _cite(burn.fact.quantity, burn, "burn"))
+    calc = replace(calc, operands=operands + calc.operands[2:], assumptions=tuple(a[1] for a in assumptions))
+    return Plan(calc, [cash, burn], assumptions)
+
+
+def _pair(query: Query, pool: Pool) -> tuple[SourcedFact, SourcedFact] | None:
+    """Two figures to compare: two metrics of one company, one metric of two companies, or of two periods."""
+    companies, metrics = query.companies, _in_order(query)
+    periods = [label(p) for p in query.periods]
+    if len(companies) >= 2 and metrics:
+        shared = periods or _common(pool, [(c, metrics[0]) for c in companies[:2]])
+        picks = [pool.best(c, metrics[0], shared[0] if shared else None) for c in companies[:2]]
+    elif len(metrics) >= 2 and companies:
+        shared = periods or _common(pool, [(companies[0], m) for m in metrics[:2]])
+        picks = [pool.best(companies[0], m, shared[0] if shared else None) for m in metrics[:2]]
+    elif len(periods) >= 2 and companies and metrics:
+        ordered = sorted(periods[:2], key=period_key, reverse=True)
+        picks = [pool.best(companies[0], metrics[0], p) for p in ordered]
+    else:
+        return None
+    if picks[0] is None or picks[1] is None:
+        return None
+    return picks[0], picks[1]
+
+
+def _in_order(query: Query) -> tuple[str, ...]:
+    """The question's metrics in the order it names them ("研发是营收的几倍": R&D, then revenue)."""
+    norm = normalise_for_match(query.text)
+
+    def first(metric: str) -> int:
+        spots = [norm.find(w) for w in METRICS[metric] if contains(norm, w)]
+        return min((s for s in spots if s >= 0), default=len(norm))
+
+    return tuple(sorted(query.main_metrics, key=first))
+
+
+def _common(pool: Pool, pairs: list[tuple[str, str]]) -> list[str]:
+    sets = [set(pool.periods(c, m)) for c, m in pairs]
+    return sorted(set.intersection(*sets), key=period_key, reverse=True) if sets else []
+
+
+def _binary(kind: str):  # type: ignore[no-untyped-def]
+    def planner(query: Query, pool: Pool) -> Plan:
+        pair = _pair(query, pool)
+        if pair is None:
+            return Plan(None, missing=[("两个可比的数字（同一期间、同一币种）", "two comparable figures (same period)")])
+        a, b = pair
+        qa, qb = a.fact.quantity, b.fact.quantity
+        calc = {"ratio": ops.ratio, "share": ops.share, "difference": ops.difference}[kind](qa, qb)
+        named = (_cite(qa, a, _name(a)), _cite(qb, b, _name(b)))
+        notes = _same_period(a, b)
+        calc = replace(calc, operands=named, assumptions=tuple(n[1] for n in notes))
+        return Plan(calc, [a, b], notes)
+
+    return planner
+
+
+def _name(f: SourcedFact) -> str:
+    return f"{f.fact.company} {f.fact.metric} {f.fact.period}".strip()
+
+
+def _same_period(a: SourcedFact, b: SourcedFact) -> list[tuple[str, str]]:
+    notes = []
+    pa, pb = a.fact.period, b.fact.period
+    if pa != pb:
+        zh = f"两个数字的期间不同（{period_text(pa, True) or '未注明'}与{period_text(pb, True) or '未注明'}）"
+        notes.append((zh, f"the two figures cover different periods ({pa or 'unstated'} and {pb or 'unstated'})"))
+    elif pa:
+        notes.append((f"两个数字同为{period_text(pa, True)}", f"both figures cover {period_text(pa, False)}"))
+    for f in (a, b):
+        q = f.fact.quantity
+        if q.qualifier:
+            notes.append((f"“{q.text}”是约数，结果也是约数", f"'{q.text}' is approximate ({q.qualifier}), so is the result"))
+    return notes
+
+
+def _growth(query: Query, pool: Pool) -> Plan:
+    company, metric = query.companies[0], query.main_metrics[0]
+    year = int(max(p.year for p in query.periods))
+    new = pool.best(company, metric, str(year))
+    old = pool.best(company, metric, str(year - 1))
+    stated = [f for f in [pool.best(company, f"{metric}.growth", str(year))] if f is not None]
+    if new is not None and old is not None:
+        calc = ops.growth(new.fact.quantity, old.fact.quantity)
+        operands = (_cite(new.fact.quantity, new, f"{metric} {year}"), _cite(old.fact.quantity, old, f"{metric} {year - 1}"))
+        return Plan(replace(calc, operands=operands), [new, old], stated=stated)
+    if new is not None and stated:
+        g = stated[0].fact.quantity
+        base = ops.make(g.value / 100 + 1, g.value / 100 + 1)
+        implied = ops.divide(new.fact.quantity, base, currency=new.fact.quantity.currency)
+        calc = ops.Calculation(
+            "implied_base",
+            "{} ÷ (1 + {})",
+            implied,
+            (_cite(new.fact.quantity, new, f"{metric} {year}"), _cite(g, stated[0], f"growth {year}")),
+            (f"the {year - 1} figure is not in the sources; it is implied by the stated growth",),
+        )
+        note = (f"语料中没有{year - 1}年的数字，由{year}年数字和所述增长率倒推", calc.assumptions[0])
+        return Plan(calc, [new, stated[0]], [note], stated=stated)
+    need = (f"{year}年和{year - 1}年的数字", f"the figures for {year} and {year - 1}")
+    return Plan(None, [f for f in (new, old) if f], missing=[need], stated=stated)
+
+
+def _cagr(query: Query, pool: Pool) -> Plan:
+    company, metric = query.companies[0], query.main_metrics[0]
+    years = sorted(int(p.year) for p in query.periods)
+    if len(years) < 2:
+        return Plan(None, missing=[("起始年份和结束年份", "a first and a last year")])
+    first, last = pool.best(company, metric, str(years[0])), pool.best(company, metric, str(years[-1]))
+    if first is None or last is None:
+        need = (f"{years[0]}年和{years[-1]}年的数字", f"the figures for {years[0]} and {years[-1]}")
+        return Plan(None, [f for f in (first, last) if f], missing=[need])
+    calc = ops.cagr(first.fact.quantity, last.fact.quantity, Decimal(years[-1] - years[0]))
+    named = (_cite(first.fact.quantity, first, str(years[0])), _cite(last.fact.quantity, last, str(years[-1])))
+    return Plan(replace(calc, operands=named), [first, last])
+
+
+def _sum(query: Query, pool: Pool) -> Plan:
+    metric = query.main_metrics[0] if query.main_metrics else ""
+    periods = [label(p) for p in query.periods]
+    picks = [pool.best(c, metric, p) for c in query.companies for p in (periods or [None])]
+    if not metric or len(picks) < 2 or any(p is None for p in picks):
+        need = ("每家公司、每个期间各自的数字", "a figure for each company and period to add up")
+        return Plan(None, [p for p in picks if p], missing=[need])
+    found = [p for p in picks if p is not None]
+    calc = ops.total([f.fact.quantity for f in found], [_name(f) for f in found])
+    named = tuple(_cite(f.fact.quantity, f, _name(f)) for f in found)
+    return Plan(replace(calc, operands=named), found)
+
+
+def _convert(query: Query, pool: Pool) -> Plan:
+    given = question_figures(query)
+    if not given:
+        return Plan(None, missing=[("要换算的数字", "a figure to convert")])
+    figure = given[0]
+    rates = question_rates(query.text)
+    target = next((r.target for r in rates if r.source == figure.currency), "")
+    if figure.currency and rates:
+        rate = rate_for(rates, figure.currency, target or rates[0].target)
+        if rate is None:
+            return Plan(None, missing=[(f"{figure.currency}的汇率", f"an exchange rate from {figure.currency}")])
+        return Plan(ops.convert_currency(figure, rate), assumptions=[(f"汇率按问题给出的{rate.text()}", rate.text())])
+    return Plan(ops.converted(figure, "zh" if query.language == "en" else "en"))
+
+
+_PLANNERS = {
+    "expression": _expression,
+    "proceeds": _proceeds,
+    "runway": _runway,
+    "ratio": _binary("ratio"),
+    "share": _binary("share"),
+    "difference": _binary("difference"),
+    "growth": _growth,
+    "cagr": _cagr,
+    "sum": _sum,
+    "convert": _convert,
+}
+METRIC_NAMES = {k: v[0] for k, v in METRICS.items()}
+
+
+ESTIMATE_WORDS = {
+    "runway": ("维持到", "支撑到", "撑到", "能撑", "耗尽", "runway", "last until", "run out"),
+    "ratio": ("倍", "times"),
+}
+
+
+def stated_estimates(kind: str, query: Query, hits: list[Hit], registry: Registry) -> list[SourcedFact]:
+    """Sentences in the evidence where a source states its own figure for what was calculated."""
+    words = ESTIMATE_WORDS.get(kind, ())
+    if not words or not query.companies:
+        return []
+    found = []
+    for hit in hits:
+        for start, end in split_sentences(hit.text):
+            sentence = hit.text[start:end]
+            norm = normalise_for_match(sentence)
+            if not any(contains(norm, w) for w in words) or query.companies[0] not in registry.mentions(sentence):
+                continue
+            if kind == "runway" and not parse_periods(sentence):
+                continue
+            if kind == "ratio" and not re.search(r"\d\s?(倍|times)", norm):
+                continue
+            fact = Fact(query.companies[0], f"{kind}.stated", "", Quantity(Decimal(0)), start, end)
+            found.append(SourcedFact(fact, hit))
+    return found[:1]

@@ -1,0 +1,105 @@
+"""Notes added to a factual answer: sources that disagree on its figure, and "as of" dates for changing facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.answer.extractive import Candidate, make_citation
+from assistant.answer.operands import label
+from assistant.answer.query import Query
+from assistant.calculator.render import render
+from assistant.conflicts import Conflict, SourcedFact, find_conflicts, sourced
+from assistant.facts import TIME_VARYING
+from assistant.store import Store
+from assistant.types import Citation, Hit
+
+
+def answered_facts(query: Query, chosen: list[Candidate]) -> list[SourcedFact]:
+    """Facts stated in the chosen sentences that are about what was asked."""
+    periods = {label(p) for p in query.periods}
+    found = []
+    for cand in chosen:
+        for item in sourced([cand.hit]):
+            f = item.fact
+            if not (cand.start <= f.start < cand.end):
+                continue
+            if query.companies and f.company not in query.companies:
+                continue
+            if query.main_metrics and f.metric.split(".")[0] not in query.main_metrics:
+                continue
+            if periods and f.period not in periods:
+                continue
+            found.append(item)
+    return found
+
+
+def conflicts_for(store: Store, facts: list[SourcedFact]) -> list[Conflict]:
+    """Disagreements, across the whole corpus, about the figures an answer states."""
+    if not facts:
+        return []
+    keys = {f.fact.key for f in facts}
+    companies = tuple(sorted({f.fact.company for f in facts}))
+    metrics = tuple(sorted({f.fact.metric for f in facts}))
+    pool = [f for f in sourced(store.with_facts(companies, metrics)) if f.fact.key in keys]
+    return find_conflicts(pool)
+
+
+def conflict_lines(
+    conflicts: list[Conflict], citations: list[Citation], language: str
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """One line per conflict listing each value with source and date (new citations appended), and its JSON."""
+    lines, records = [], []
+    for conflict in conflicts:
+        parts, values = [], []
+        for item in conflict.values:
+            n = _cite(item.hit, item.fact.start, item.fact.end, citations)
+            who = item.hit.metadata.get("publisher", "")
+            shown = item.fact.quantity.text if language == "zh" else render(item.fact.quantity, "en")
+            parts.append(
+                f"{shown}（{who}，{item.published}）[{n}]"
+                if language == "zh"
+                else f"{shown} ({who}, {item.published}) [{n}]"
+            )
+            values.append(
+                {"text": item.fact.quantity.text, "value": str(item.fact.quantity.value), "citation": n}
+                | {"source_id": item.source_id, "published": item.published, "reliability": item.reliability}
+            )
+        pick = values[0]["citation"]
+        if language == "zh":
+            why = (
+                "一手来源"
+                if conflict.reason == "primary"
+                else ("最新的来源" if conflict.reason == "recent" else "更可靠的来源")
+            )
+            lines.append(f"注意，各来源的数字不一致：{'；'.join(parts)}。优先采用{why}[{pick}]。")
+        else:
+            why = {"primary": "the primary source", "recent": "the most recent source"}.get(
+                conflict.reason, "the more reliable source"
+            )
+            lines.append(f"Note: sources disagree: {'; '.join(parts)}. Preferring {why} [{pick}].")
+        records.append(
+            {"company": conflict.company, "metric": conflict.metric, "period": conflict.period}
+            | {"values": values, "preferred": pick, "reason": conflict.reason}
+        )
+    return lines, records
+
+
+def _cite(hit: Hit, start: int, end: int, citations: list[Citation]) -> int:
+    """The number of the citation quoting this sentence, adding one if needed."""
+    base = int(hit.metadata.get("start", 0))
+    for c in citations:
+        if c.chunk_id == hit.chunk_id and c.start <= base + start and base + end <= c.end:
+            return c.n
+        if c.doc_id == hit.doc_id and c.start == base + start:
+            return c.n
+    citations.append(make_citation(len(citations) + 1, hit, start, end))
+    return citations[-1].n
+
+
+def as_of_prefix(facts: list[SourcedFact], citation: Citation, language: str) -> str:
+    """'截至2025-12-22，据[1]：' for a figure that changes over time and carries no period of its own."""
+    if not any(f.fact.metric in TIME_VARYING and not f.fact.period for f in facts) or not citation.published:
+        return ""
+    if language == "zh":
+        return f"截至{citation.published}，据[{citation.n}]："
+    return f"As of {citation.published}, per [{citation.n}]: "
