@@ -130,10 +130,15 @@ class Assistant:
         kind = calculate.detect(query)
         if not kind:
             return None
-        plan = calculate.plan(kind, query, self.store)
+        evidence = list(hits)
+        extra = calculate.support_queries(kind, query, self.registry)
+        if extra:
+            restrict = Filters(query.companies)
+            evidence += search(self.store, extra, self.settings.top_k, self.settings.candidates, restrict)
+        plan = calculate.plan(kind, query, self.store, evidence)
         if plan.calculation is None and not plan.facts and kind not in ("expression", "proceeds", "convert"):
             return None
-        plan.stated += calculate.stated_estimates(kind, query, hits, self.registry)
+        plan.stated += calculate.stated_estimates(kind, query, evidence, self.registry)
         text, citations, calculations = working.compose(query, plan, self.registry)
         return Answer(text, False, citations, language=query.language, calculations=calculations)
 

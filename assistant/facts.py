@@ -25,7 +25,9 @@ MONEY_METRICS = frozenset({"revenue", "net_loss", "net_profit", "rd", "proceeds"
 TIME_VARYING = frozenset({"market_cap", "shareholding", "backlog", "market_share", "first_day", "subscription"})
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Product models and number formats that tell apart figures of one metric (BR100 FP16 vs BR100 INT8).
-_DETAIL = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,4}\s?\d{2,4}[a-z]{0,2}|\d{3}[a-z]{1,2}|fp\d+|bf16|int\d+|tf32)(?![a-z0-9])")
+_DETAIL = re.compile(
+    r"(?<![a-z0-9])(?:[a-z]{1,4}\s?\d{2,4}[a-z]{0,2}|\d{3}[a-z]{1,2}|fp\d+|bf16|int\d+|tf32)(?![a-z0-9])"
+)
 _FORMAT = re.compile(r"fp\d|bf16|int\d|tf32")
 _DETAILED = frozenset({"performance", "memory", "transistors", "process"})
 _UNIT_KINDS = {
@@ -154,7 +156,9 @@ def _nearest(position: int, spans: list[tuple[int, str]]) -> str:
 def _negated(q: Quantity) -> Quantity:
     low = -q.high if q.high is not None else None
     high = -q.low if q.low is not None else None
-    return Quantity(-q.value if low is None else low, q.unit, q.currency, low, high, q.qualifier, q.text, q.start, q.end)
+    return Quantity(
+        -q.value if low is None else low, q.unit, q.currency, low, high, q.qualifier, q.text, q.start, q.end
+    )
 
 
 # -- stored form -----------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("quarter", rf"{_L}(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+(?:of\s+)?{_FY}?{_YQ}{_R}"),
         ("quarter", rf"{_L}Q(?P<q>[1-4]){_R}"),
         ("nine", rf"{_L}9M\s?(?:FY\s?)?{_YS}{_R}"),
-        ("nine", rf"{_L}(?:the\s+)?first\s+nine\s+months\s+(?:of\s+)?{_YQ}{_R}"),
+        ("nine", rf"{_L}first\s+nine\s+months\s+(?:of\s+)?{_YQ}{_R}"),
         ("year", rf"{_L}{_FY}{_YS}{_R}"),
         ("bare_year", rf"{_L}(?<![$¥]){_Y4}{_NOT_A_YEAR}"),
     ]

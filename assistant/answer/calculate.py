@@ -7,9 +7,10 @@ A source's own estimate of the same thing is shown beside the result.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from decimal import Decimal
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from assistant.answer.lexicon import METRICS
 from assistant.answer.operands import (
@@ -26,18 +27,29 @@ from assistant.answer.query import Query, contains
 from assistant.calculator import ops
 from assistant.calculator.expression import evaluate
 from assistant.conflicts import SourcedFact
-from assistant.entities import Registry
+from assistant.entities import Registry, default_registry
 from assistant.errors import CalculatorError
 from assistant.facts import Fact
 from assistant.numbers import Quantity
-from assistant.periods import parse_periods
+from assistant.periods import parse_date, parse_periods
 from assistant.store import Store
 from assistant.text import normalise_for_match, split_sentences
 from assistant.types import Hit
 
 _EXPRESSION = re.compile(r"[\d.]+\s*(?:[-+*/×÷^]|\*\*)\s*[\d.(]|\(\s*[\d.]+\s*[-+*/×÷]")
 _WORDS = {
-    "runway": ("撑多久", "能撑", "撑到", "支撑多久", "维持多久", "够用多久", "够烧", "runway", "how long", "last until"),
+    "runway": (
+        "撑多久",
+        "能撑",
+        "撑到",
+        "支撑多久",
+        "维持多久",
+        "够用多久",
+        "够烧",
+        "runway",
+        "how long",
+        "last until",
+    ),
     "cagr": ("复合增长", "年均增长", "年复合", "cagr", "compound annual"),
     "ratio": ("几倍", "多少倍", "how many times", "times as", "multiple of"),
     "share": ("占比", "占营收", "比例", "what share of", "what percentage of", "percent of", "proportion"),
@@ -90,13 +102,13 @@ def _asks_amount(norm: str) -> bool:
     return any(contains(norm, w) for w in words)
 
 
-def plan(kind: str, query: Query, store: Store) -> Plan:
+def plan(kind: str, query: Query, store: Store, evidence: list[Hit]) -> Plan:
     """Gather operands and compute; never raises for missing data (the plan says what is missing)."""
     metrics = tuple(dict.fromkeys((*query.main_metrics, *_extra_metrics(kind))))
     metrics += tuple(f"{m}.growth" for m in metrics if kind == "growth")
     pool = Pool.load(store, query.companies, metrics)
     try:
-        return _PLANNERS[kind](query, pool)
+        return _PLANNERS[kind](query, pool, evidence)
     except CalculatorError as exc:
         return Plan(None, missing=[(f"无法计算（{exc}）", str(exc))])
 
@@ -109,14 +121,14 @@ def _cite(q: Quantity, f: SourcedFact, name: str) -> ops.Operand:
     return ops.Operand(name, q, None, f.quote, f.fact.period)
 
 
-def _expression(query: Query, pool: Pool) -> Plan:
+def _expression(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     match = re.search(r"[-+*/×÷^().%\d\s,]{3,}", query.text.replace("（", "(").replace("）", ")"))
     expression = match.group(0).strip() if match else ""
     value = evaluate(expression)
     return Plan(ops.Calculation("expression", expression, Quantity(value), ()))
 
 
-def _proceeds(query: Query, pool: Pool) -> Plan:
+def _proceeds(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     given = question_figures(query)
     shares = next((q for q in given if q.unit == "shares"), None)
     price = next((q for q in given if q.currency), None)
@@ -135,12 +147,15 @@ def _proceeds(query: Query, pool: Pool) -> Plan:
     return Plan(calc, facts, stated=stated)
 
 
-def _runway(query: Query, pool: Pool) -> Plan:
+def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     company = query.companies[0] if query.companies else ""
     cash = pool.best(company, "proceeds")
     periods = [label(p) for p in query.periods] or [p for p in pool.periods(company, "net_loss") if "–" not in p]
     burn = next((pool.best(company, "net_loss", p) for p in periods if pool.best(company, "net_loss", p)), None)
-    names = (("IPO募资额（现金）", "IPO proceeds (cash)"), ("某一期间的亏损（消耗速度）", "a period's loss (burn rate)"))
+    names = (
+        ("IPO募资额（现金）", "IPO proceeds (cash)"),
+        ("某一期间的亏损（消耗速度）", "a period's loss (burn rate)"),
+    )
     missing = [n for n, f in zip(names, (cash, burn), strict=True) if f is None]
     if cash is None or burn is None:
         return Plan(None, [f for f in (cash, burn) if f], missing=list(missing))
@@ -162,11 +177,42 @@ def _runway(query: Query, pool: Pool) -> Plan:
             return Plan(None, [cash, burn], missing=[need])
         converted = ops.convert_currency(cash_q, rate)
         cash_q = converted.result
-        assumptions.append((f"汇率按问题给出的{rate.text()}", f"{rate.source}→{rate.target} at {rate.text()}, as given"))
-    calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period))
+        assumptions.append(
+            (f"汇率按问题给出的{rate.text()}", f"{rate.source}→{rate.target} at {rate.text()}, as given")
+        )
+    start = listing_date(company, evidence)
+    calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period), start[0] if start else None)
     operands = (_cite(cash.fact.quantity, cash, "cash"), _cite(burn.fact.quantity, burn, "burn"))
     calc = replace(calc, operands=operands + calc.operands[2:], assumptions=tuple(a[1] for a in assumptions))
-    return Plan(calc, [cash, burn], assumptions)
+    if start:
+        when = start[0].isoformat()
+        assumptions.append((f"从上市日{when}起算", f"counted from the listing date, {when}"))
+    return Plan(calc, [cash, burn] + ([start[1]] if start else []), assumptions)
+
+
+_LISTING = re.compile(r"上市|挂牌|listed|listing|debut|trading", re.I)
+
+
+def listing_date(company: str, evidence: list[Hit]) -> tuple[dt.date, SourcedFact] | None:
+    """The company's listing date as stated in the evidence (the first sentence naming one), with its source."""
+    registry = default_registry()
+    for hit in evidence:
+        for start, end in split_sentences(hit.text):
+            sentence = hit.text[start:end]
+            if not _LISTING.search(sentence) or company not in registry.mentions(sentence):
+                continue
+            day = parse_date(sentence)
+            if day is not None:
+                return day, SourcedFact(Fact(company, "listing", "", Quantity(Decimal(0)), start, end), hit)
+    return None
+
+
+def support_queries(kind: str, query: Query, registry: Registry) -> list[str]:
+    """Extra searches a calculation needs beyond the question: a source's own estimate, the listing date."""
+    if kind != "runway" or not query.companies:
+        return []
+    name = registry[query.companies[0]].name_zh
+    return [f"{name} 资金 {' '.join(ESTIMATE_WORDS['runway'])}", f"{name} 上市 挂牌 日期 listing date"]
 
 
 def _pair(query: Query, pool: Pool) -> tuple[SourcedFact, SourcedFact] | None:
@@ -206,10 +252,12 @@ def _common(pool: Pool, pairs: list[tuple[str, str]]) -> list[str]:
 
 
 def _binary(kind: str):  # type: ignore[no-untyped-def]
-    def planner(query: Query, pool: Pool) -> Plan:
+    def planner(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
         pair = _pair(query, pool)
         if pair is None:
-            return Plan(None, missing=[("两个可比的数字（同一期间、同一币种）", "two comparable figures (same period)")])
+            return Plan(
+                None, missing=[("两个可比的数字（同一期间、同一币种）", "two comparable figures (same period)")]
+            )
         a, b = pair
         qa, qb = a.fact.quantity, b.fact.quantity
         calc = {"ratio": ops.ratio, "share": ops.share, "difference": ops.difference}[kind](qa, qb)
@@ -236,11 +284,13 @@ def _same_period(a: SourcedFact, b: SourcedFact) -> list[tuple[str, str]]:
     for f in (a, b):
         q = f.fact.quantity
         if q.qualifier:
-            notes.append((f"“{q.text}”是约数，结果也是约数", f"'{q.text}' is approximate ({q.qualifier}), so is the result"))
+            notes.append(
+                (f"“{q.text}”是约数，结果也是约数", f"'{q.text}' is approximate ({q.qualifier}), so is the result")
+            )
     return notes
 
 
-def _growth(query: Query, pool: Pool) -> Plan:
+def _growth(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     company, metric = query.companies[0], query.main_metrics[0]
     year = int(max(p.year for p in query.periods))
     new = pool.best(company, metric, str(year))
@@ -248,7 +298,10 @@ def _growth(query: Query, pool: Pool) -> Plan:
     stated = [f for f in [pool.best(company, f"{metric}.growth", str(year))] if f is not None]
     if new is not None and old is not None:
         calc = ops.growth(new.fact.quantity, old.fact.quantity)
-        operands = (_cite(new.fact.quantity, new, f"{metric} {year}"), _cite(old.fact.quantity, old, f"{metric} {year - 1}"))
+        operands = (
+            _cite(new.fact.quantity, new, f"{metric} {year}"),
+            _cite(old.fact.quantity, old, f"{metric} {year - 1}"),
+        )
         return Plan(replace(calc, operands=operands), [new, old], stated=stated)
     if new is not None and stated:
         g = stated[0].fact.quantity
@@ -267,7 +320,7 @@ def _growth(query: Query, pool: Pool) -> Plan:
     return Plan(None, [f for f in (new, old) if f], missing=[need], stated=stated)
 
 
-def _cagr(query: Query, pool: Pool) -> Plan:
+def _cagr(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     company, metric = query.companies[0], query.main_metrics[0]
     years = sorted(int(p.year) for p in query.periods)
     if len(years) < 2:
@@ -281,7 +334,7 @@ def _cagr(query: Query, pool: Pool) -> Plan:
     return Plan(replace(calc, operands=named), [first, last])
 
 
-def _sum(query: Query, pool: Pool) -> Plan:
+def _sum(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     metric = query.main_metrics[0] if query.main_metrics else ""
     periods = [label(p) for p in query.periods]
     picks = [pool.best(c, metric, p) for c in query.companies for p in (periods or [None])]
@@ -294,7 +347,7 @@ def _sum(query: Query, pool: Pool) -> Plan:
     return Plan(replace(calc, operands=named), found)
 
 
-def _convert(query: Query, pool: Pool) -> Plan:
+def _convert(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     given = question_figures(query)
     if not given:
         return Plan(None, missing=[("要换算的数字", "a figure to convert")])

@@ -5,14 +5,15 @@ estimate a source states for the same thing. Every figure written here is an ope
 from __future__ import annotations
 
 from assistant.answer.calculate import Plan
-from assistant.answer.operands import period_text
 from assistant.answer.extractive import make_citation
 from assistant.answer.lexicon import METRICS
+from assistant.answer.operands import period_key, period_text
 from assistant.answer.query import Query
 from assistant.calculator import ops
 from assistant.calculator.render import render
 from assistant.conflicts import SourcedFact
 from assistant.entities import Registry
+from assistant.periods import parse_periods
 from assistant.types import Citation
 
 KIND_NAMES = {
@@ -78,7 +79,31 @@ def compose(query: Query, plan: Plan, registry: Registry) -> tuple[str, list[Cit
         lines += [("假设：" if zh else "Assumes: ") + (a[0] if zh else a[1]) for a in plan.assumptions]
     if not stated:
         lines += [_stated_line(f, cite(f), zh) for f in plan.stated]
+        lines += _difference(calc, plan.stated, zh)
     return "\n".join(lines), citations, [calc] if calc is not None else []
+
+
+def _difference(calc: ops.Calculation | None, stated: list[SourcedFact], zh: bool) -> list[str]:
+    """Why a source's own runway estimate differs from ours (it does not show its working)."""
+    if calc is None or calc.kind != "runway" or not stated or "runs_out" not in calc.details:
+        return []
+    theirs = [p.label for p in parse_periods(stated[0].quote)]
+    ours = calc.details["runs_out"].split("–")[-1]
+    if not theirs or period_key(theirs[-1]) == period_key(ours):
+        return []
+    later = period_key(theirs[-1]) > period_key(ours)
+    if zh:
+        side = "更晚" if later else "更早"
+        return [
+            f"差异说明：来源的估计比本计算{side}。来源没有给出算法；本计算只计IPO募资并假设亏损速度不变，"
+            "来源可能计入了公司原有现金、不同的募资额或对亏损变化的预期。"
+        ]
+    side = "later" if later else "earlier"
+    return [
+        f"Why they differ: the source's estimate is {side} than ours. It does not show its working; ours counts "
+        "only the IPO proceeds at a constant loss rate, while the source may include cash on hand, a different "
+        "proceeds figure or a changing loss rate."
+    ]
 
 
 def _stated_line(f: SourcedFact, n: int, zh: bool) -> str:
@@ -99,7 +124,8 @@ def _result_lines(calc: ops.Calculation, zh: bool) -> list[str]:
     for step, q in calc.steps:
         lines.append(f"其中每月亏损：{render(q, lang)}" if zh else f"where the {step} is {render(q, lang)}")
     if "runs_out" in calc.details:
-        lines.append(f"资金耗尽时间：{calc.details['runs_out']}" if zh else f"Cash runs out in {calc.details['runs_out']}")
+        quarters = "–".join(period_text(q, zh) for q in calc.details["runs_out"].split("–"))
+        lines.append(f"按此推算，资金约在{quarters}耗尽" if zh else f"At that rate the cash runs out in {quarters}")
     return lines
 
 
