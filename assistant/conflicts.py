@@ -92,7 +92,7 @@ def consistent(a: Quantity, b: Quantity) -> bool:
     b_low, b_high = _ends(b)
     slack = max(ulp(a), ulp(b))
     if a.qualifier or b.qualifier:
-        return _qualified(a, b) and _qualified(b, a)
+        return all(_qualified(x, y) for x, y in ((a, b), (b, a)) if x.qualifier)
     return a_low - slack <= b_high and b_low - slack <= a_high
 
 

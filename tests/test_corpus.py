@@ -12,7 +12,7 @@ import yaml
 from assistant import Assistant, Settings
 from assistant.entities import default_registry
 from assistant.ingest.loaders import load
-from tests.conftest import CORPUS, make_assistant
+from tests.conftest import CORPUS, ROOT, make_assistant
 
 REQUIRED = {"title", "publisher", "published", "url", "language", "companies", "reliability", "source_id", "kind"}
 OPTIONAL = {"published_note", "original_language"}
@@ -93,3 +93,73 @@ def test_corpus_is_served(corpus_assistant: Assistant, question: str, figure: st
     answer = corpus_assistant.ask(question)
     assert not answer.refused and figure in answer.text
     assert all(c.quote in answer.text for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_the_runway_question_names_the_missing_rate_and_computes_with_a_given_one(corpus_assistant: Assistant) -> None:
+    without = corpus_assistant.ask("按2025年上半年的亏损速度，壁仞这次IPO募资能撑多久？")
+    assert "汇率" in without.text and not without.calculations
+    assert any("16.01亿元" in c.quote for c in without.citations)
+    assert any("2028年第二季度" in c.quote for c in without.citations)  # the source's own estimate, shown beside
+    given = corpus_assistant.ask("按2025年上半年的亏损速度，壁仞这次IPO募资能撑多久？按1港元兑0.92元人民币计算")
+    [calc] = given.calculations
+    assert calc.kind == "runway" and calc.result.unit == "months"
+    assert "runs_out" in calc.details and "个月" in given.text
+    assert given.to_json()["calculations"][0]["operands"][0]["currency"] == "HKD"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "kind", "result"),
+    [
+        ("壁仞研发支出是营收的几倍？", "ratio", "7.21倍"),
+        ("摩尔线程发行7000万股、每股114.28元，募资多少？", "proceeds", "79.996亿元"),
+        ("How much did Cambricon's revenue grow in 2024?", "implied_base", "65.56%"),
+    ],
+)
+def test_calculation_questions_show_cited_working(
+    corpus_assistant: Assistant, question: str, kind: str, result: str
+) -> None:
+    answer = corpus_assistant.ask(question)
+    assert [c.kind for c in answer.calculations] == [kind]
+    assert result in answer.text
+    assert answer.verification.ok
+    for operand in answer.to_json()["calculations"][0]["operands"]:
+        assert operand["citation"] is None or operand["citation"] >= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "values"),
+    [
+        ("摩尔线程2024年净亏损是多少？", ("14.92亿元", "16.18亿元")),
+        ("BR100的BF16算力是多少？", ("512 TFLOPS", "1,024 TFLOPS")),
+    ],
+)
+def test_conflicted_figures_show_every_value_with_source_and_date(
+    corpus_assistant: Assistant, question: str, values: tuple[str, ...]
+) -> None:
+    answer = corpus_assistant.ask(question)
+    [conflict] = answer.conflicts
+    shown = {v["text"] for v in conflict["values"]}
+    assert set(values) <= shown
+    assert all(v["published"] and v["citation"] <= len(answer.citations) for v in conflict["values"])
+    assert "不一致" in answer.text
+
+
+@pytest.mark.slow
+def test_a_figure_that_changes_over_time_is_dated(corpus_assistant: Assistant) -> None:
+    answer = corpus_assistant.ask("壁仞科技的在手订单有多少？")
+    assert "截至" in answer.text
+
+
+@pytest.mark.slow
+def test_no_answer_to_an_eval_question_states_an_unsupported_figure(corpus_assistant: Assistant) -> None:
+    cases = yaml.safe_load((ROOT / "evals" / "cases.yaml").read_text(encoding="utf-8"))
+    failures = []
+    for case in cases:
+        turns = case.get("turns") or [case["question"]]
+        answer = corpus_assistant.ask(turns[-1], history=turns[:-1])
+        if not answer.verification.ok:
+            failures.append((case["id"], answer.verification.unsupported))
+    assert len(cases) >= 150 and failures == []

@@ -259,7 +259,6 @@ _EN_MAGNITUDES = {"trillion": 12, "billion": 9, "bn": 9, "million": 6, "mn": 6}
 _amounts = st.decimals(min_value=0, max_value=10**7, places=4, allow_nan=False, allow_infinity=False)
 
 
-@settings(database=None)  # no .hypothesis directory in the repo
 @settings(database=None)
 @given(value=_amounts, magnitude=st.sampled_from(sorted(_ZH_MAGNITUDES)), negative=st.booleans())
 def test_chinese_amounts_round_trip(value: Decimal, magnitude: str, negative: bool) -> None:
