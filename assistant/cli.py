@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 def _assistant(args: argparse.Namespace, rebuild: bool = False, **overrides: object):  # type: ignore[no-untyped-def]
     from assistant.core import Assistant
 
-    settings = Settings.from_env(store=args.store, embedder=args.embedder, **overrides)
+    settings = Settings.from_env(None, store=args.store, embedder=args.embedder, **overrides)
     return Assistant(settings, rebuild=rebuild)
 
 

@@ -267,7 +267,8 @@ def _from_match(m: re.Match[str], original: str) -> Quantity | None:
 def _not_a_figure(m: re.Match[str], currency: str) -> bool:
     """Dates, years, ordinals and product names; ``m``/``b``/``k`` without a currency (``910B``, ``5m``)."""
     g = m.groupdict()
-    if not currency and any((g[k] or "").lower() in ("b", "m", "k") for k in ("m1", "m2")):
+    counted = UNIT_WORDS.get((g["unit"] or "").lower(), "") in ("cards", "units")  # 1.9 M张, 820k颗
+    if not currency and not counted and any((g[k] or "").lower() in ("b", "m", "k") for k in ("m1", "m2")):
         return True
     end = m.end()
     while end > m.start() and m.string[end - 1].isspace():

@@ -81,6 +81,8 @@ FIGURES: list[tuple[str, str, str, str, str | None, str, str]] = [
     ("采用7nm工艺", "7", "nm", "", None, "", "7nm"),
     ("功耗为350W", "350", "W", "", None, "", "350W"),
     ("出货6.6万张", "6.6e4", "cards", "", None, "", "6.6万张"),
+    ("2024年出货1.9 M张", "1.9e6", "cards", "", None, "", "1.9 M张"),
+    ("约820k颗", "8.2e5", "units", "", None, "about", "约820k颗"),
     ("累计交付1200片", "1200", "units", "", None, "", "1200片"),
     # counts
     ("董事会共有23名成员", "23", "people", "", None, "", "23名"),

@@ -8,6 +8,7 @@ A source's own estimate of the same thing is shown beside the result.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -251,7 +252,14 @@ def _common(pool: Pool, pairs: list[tuple[str, str]]) -> list[str]:
     return sorted(set.intersection(*sets), key=period_key, reverse=True) if sets else []
 
 
-def _binary(kind: str):  # type: ignore[no-untyped-def]
+_BINARY: dict[str, Callable[[Quantity, Quantity], ops.Calculation]] = {
+    "ratio": ops.ratio,
+    "share": ops.share,
+    "difference": ops.difference,
+}
+
+
+def _binary(kind: str) -> Callable[[Query, Pool, list[Hit]], Plan]:
     def planner(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
         pair = _pair(query, pool)
         if pair is None:
@@ -260,7 +268,8 @@ def _binary(kind: str):  # type: ignore[no-untyped-def]
             )
         a, b = pair
         qa, qb = a.fact.quantity, b.fact.quantity
-        calc = {"ratio": ops.ratio, "share": ops.share, "difference": ops.difference}[kind](qa, qb)
+        operation: Callable[[Quantity, Quantity], ops.Calculation] = _BINARY[kind]
+        calc = operation(qa, qb)
         named = (_cite(qa, a, _name(a)), _cite(qb, b, _name(b)))
         notes = _same_period(a, b)
         calc = replace(calc, operands=named, assumptions=tuple(n[1] for n in notes))
@@ -336,8 +345,8 @@ def _cagr(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
 
 def _sum(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     metric = query.main_metrics[0] if query.main_metrics else ""
-    periods = [label(p) for p in query.periods]
-    picks = [pool.best(c, metric, p) for c in query.companies for p in (periods or [None])]
+    periods: list[str | None] = [label(p) for p in query.periods] or [None]
+    picks = [pool.best(c, metric, p) for c in query.companies for p in periods]
     if not metric or len(picks) < 2 or any(p is None for p in picks):
         need = ("每家公司、每个期间各自的数字", "a figure for each company and period to add up")
         return Plan(None, [p for p in picks if p], missing=[need])

@@ -117,7 +117,7 @@ def _vocabulary(registry: Registry) -> tuple[frozenset[str], frozenset[str], fro
 def _key_terms(question: str, registry: Registry) -> list[str]:
     """Content words the evidence must cover: not stopwords, metrics, periods, companies or generic words."""
     covered, alias_tokens, alias_text = _vocabulary(registry)
-    terms = []
+    terms: list[str] = []
     chinese = has_cjk(question)
     for token in dict.fromkeys(tokenize(question)):
         if token in GENERIC_TERMS or token in covered or token in alias_tokens or token in alias_text:

@@ -12,7 +12,8 @@ def chunk_document(doc: Document, max_chars: int = 360, overlap: int = 80) -> li
     Chunks break before Markdown headings and never cross a PDF page; a sentence longer than ``max_chars`` is cut
     at ``max_chars``. The last sentences of a chunk (up to ``overlap`` characters) open the next one.
     """
-    regions = [(p.start, p.end, p.page) for p in doc.pages] or [(0, len(doc.text), None)]
+    regions: list[tuple[int, int, int | None]] = [(p.start, p.end, p.page) for p in doc.pages]
+    regions = regions or [(0, len(doc.text), None)]
     chunks: list[Chunk] = []
     for start, end, page in regions:
         for span_start, span_end in _pack(doc.text, _pieces(doc.text, start, end, max_chars), max_chars, overlap):

@@ -25,10 +25,10 @@ def decode(data: bytes) -> str:
             continue
         if _plausible(text):
             return text
-    text = _detected(data)
-    if text is None or not _plausible(text):
+    detected = _detected(data)
+    if detected is None or not _plausible(detected):
         raise IngestError("undecodable text (not UTF-8, GB18030 or a detectable encoding)")
-    return text
+    return detected
 
 
 def _detected(data: bytes) -> str | None:
