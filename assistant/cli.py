@@ -131,6 +131,10 @@ def format_answer(answer: Answer) -> str:
             page = f", p. {c.page}" if c.page else ""
             lines.append(f"[{c.n}] {c.title} — {c.publisher}, {c.published}{page} {c.url}".rstrip())
             lines.append(f"    “{c.quote}”")
+    check = answer.verification
+    if check is not None and check.checked:
+        status = "all supported" if check.ok else "UNSUPPORTED: " + ", ".join(check.unsupported)
+        lines.append(f"\nGrounding check: {check.checked} figures checked, {status}.")
     return "\n".join(lines)
 
 

@@ -265,7 +265,7 @@ BAD_CALCULATIONS: list[tuple[Callable[[], Any], str, str]] = [
     (lambda: ops.difference(F("1亿美元"), F("16亿元")), r"Cannot subtract USD and CNY", "difference-mixed"),
     (lambda: ops.total([F("1亿元"), F("HK$1bn")]), r"Cannot add CNY and HKD", "sum-mixed"),
     (lambda: ops.runway(F("42.1亿港元"), F("16.01亿元"), D(6)), r"exchange rate", "runway-mixed"),
-    (lambda: ops.ratio(F("5亿元"), F("3%")), r"non-currency figure", "money-vs-percent"),
+    (lambda: ops.ratio(F("5亿元"), F("3%")), r"different units \(an amount and %\)", "money-vs-percent"),
     (lambda: ops.add(F("5亿股"), F("5亿")), r"different units", "shares-vs-amount"),
     (lambda: ops.ratio(F("3%"), F("5倍")), r"different units \(% and x\)", "percent-vs-multiple"),
     (lambda: ops.cagr(F("100元"), F("121元"), D(0)), r"number of years", "cagr-zero-years"),
@@ -456,75 +456,44 @@ def test_tool_bad_call_returns_message(tools: dict[str, Any], name: str, args: d
     assert "Traceback" not in out
 
 
-# -- bugs found (expected behaviour, currently failing) ----------------------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: evaluate() reads decimal literals through Python float, so digits past ~15-17 significant are lost",
-)
+# -- regressions: bugs these tests found, now fixed ---------------------------------------------------------------
 @pytest.mark.parametrize(
     ("expr", "expected"),
     [("1.00000000000000001-1", "1e-17"), ("0.1234567890123456789", "0.1234567890123456789")],
     ids=["tiny-difference-lost", "long-literal-rounded"],
 )
-def test_bug_long_literals_are_exact(expr: str, expected: str) -> None:
+def test_fixed_long_literals_are_exact(expr: str, expected: str) -> None:
     assert evaluate(expr) == D(expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: growth() computes (new−old)÷old stepwise, so a range base counts twice and the range is too wide",
-)
-def test_bug_growth_range_is_tight() -> None:
+def test_fixed_growth_range_is_tight() -> None:
     # 4.5亿 against a base of 4亿..5亿: the growth can only be 4.5/5−1 = −10% .. 4.5/4−1 = +12.5%.
     result = ops.growth(F("4.5亿元"), F("4亿-5亿元")).result
     assert ends(result) == (D(-10), D("12.5"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: absolute() of a range spanning zero gives |high|..|low|, not 0..max",
-)
-def test_bug_absolute_of_range_spanning_zero() -> None:
+def test_fixed_absolute_of_range_spanning_zero() -> None:
     assert ends(ops.absolute(R("-2", "3"))) == (D(0), D(3))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="BUG: runway() with a burn that may be zero (−2亿..3亿) returns 20..30 months",
-)
-def test_bug_runway_burn_spanning_zero_is_refused() -> None:
+def test_fixed_runway_burn_spanning_zero_is_refused() -> None:
     with pytest.raises(CalculatorError, match="Division by zero"):
         ops.runway(F("10亿元"), R("-2e8", "3e8", "CNY"), D(6))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="BUG: a Rate with an empty source currency turns a plain number into money",
-)
-def test_bug_rate_without_source_currency_is_refused() -> None:
+def test_fixed_rate_without_source_currency_is_refused() -> None:
     with pytest.raises(CalculatorError):
         ops.convert_currency(F("5"), ops.Rate("", "CNY", D(2)))
 
 
-@pytest.mark.xfail(
-    strict=True, raises=ValueError, reason="BUG: calc_runway lets dt.date.fromisoformat's ValueError escape the tool"
-)
-def test_bug_runway_tool_bad_start_date_is_a_message(tools: dict[str, Any]) -> None:
+def test_fixed_runway_tool_bad_start_date_is_a_message(tools: dict[str, Any]) -> None:
     args = {"cash": "12亿元", "burn": "1亿元", "burn_months": "1", "start": "2026-13-45"}
     out = tools["calc_runway"].invoke(args)
     assert isinstance(out, str) and "date" in out.lower()
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="BUG: the units message leaves the second unit blank: '(shares and )'"
-)
-def test_bug_units_message_names_both_units() -> None:
-    with pytest.raises(CalculatorError, match=r"\(shares and amount\)"):
+def test_fixed_units_message_names_both_units() -> None:
+    with pytest.raises(CalculatorError, match=r"\(shares and an amount\)"):
         ops.add(F("5亿股"), F("5亿"))
 
 

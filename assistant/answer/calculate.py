@@ -8,8 +8,8 @@ A source's own estimate of the same thing is shown beside the result.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 

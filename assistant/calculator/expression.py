@@ -39,22 +39,23 @@ def evaluate(expression: str) -> Decimal:
         raise CalculatorError("The expression has too many terms.")
     with localcontext() as ctx:
         ctx.prec = 28
-        return _check(_eval(tree.body))
+        return _check(_eval(tree.body, text))
 
 
-def _eval(node: ast.AST) -> Decimal:
+def _eval(node: ast.AST, source: str) -> Decimal:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return _check(Decimal(str(node.value)))
+        literal = ast.get_source_segment(source, node) or str(node.value)
+        return _check(Decimal(literal.replace("_", "")))  # the digits as written, never through a float
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-        value = _eval(node.operand)
+        value = _eval(node.operand, source)
         return -value if isinstance(node.op, ast.USub) else value
     if isinstance(node, ast.BinOp):
-        return _binary(node)
+        return _binary(node, source)
     raise CalculatorError(f"Only numbers and + - * / ** ( ) % are allowed, not {_describe(node)}.")
 
 
-def _binary(node: ast.BinOp) -> Decimal:
-    left, right = _eval(node.left), _eval(node.right)
+def _binary(node: ast.BinOp, source: str) -> Decimal:
+    left, right = _eval(node.left, source), _eval(node.right, source)
     if isinstance(node.op, ast.Add):
         return _check(left + right)
     if isinstance(node.op, ast.Sub):

@@ -146,13 +146,15 @@ def divide(a: Quantity, b: Quantity, unit: str = "", currency: str = "") -> Quan
 
 
 def _same_kind(a: Quantity, b: Quantity, verb: str) -> None:
+    if a.unit != b.unit:
+        raise CalculatorError(
+            f"Cannot {verb} figures in different units ({a.unit or 'an amount'} and {b.unit or 'an amount'})."
+        )
     if a.currency != b.currency:
         raise CalculatorError(
             f"Cannot {verb} {a.currency or 'a non-currency figure'} and {b.currency or 'a non-currency figure'} "
             "without an exchange rate; give one (e.g. '1 HKD = 0.92 CNY') or cite a source that states it."
         )
-    if a.unit != b.unit:
-        raise CalculatorError(f"Cannot {verb} figures in different units ({a.unit or 'amount'} and {b.unit}).")
 
 
 def scale(q: Quantity, factor: Decimal, unit: str | None = None) -> Quantity:
@@ -164,7 +166,11 @@ def scale(q: Quantity, factor: Decimal, unit: str | None = None) -> Quantity:
 def absolute(q: Quantity) -> Quantity:
     """A loss written as a negative figure, as its size."""
     low, high = bounds(q)
-    return q if low >= 0 else make(abs(high), abs(low), q.unit, q.currency, q.qualifier)
+    if low >= 0:
+        return q
+    if high >= 0:  # a range spanning zero: its size runs from 0
+        return make(Decimal(0), max(-low, high), q.unit, q.currency, q.qualifier)
+    return make(-high, -low, q.unit, q.currency, q.qualifier)
 
 
 def with_text(q: Quantity, text: str) -> Quantity:
@@ -203,7 +209,9 @@ def growth(new: Quantity, old: Quantity) -> Calculation:
     _same_kind(new, old, "compare")
     if bounds(old)[0] <= 0:
         raise CalculatorError("Growth needs a positive base figure (the earlier one).")
-    result = scale(divide(subtract(new, old), old), Decimal(100), unit="%")
+    result = scale(divide(new, old), Decimal(100), unit="%")
+    low, high = bounds(result)
+    result = make(low - 100, high - 100, "%", qualifier=result.qualifier)  # new ÷ old − 1: the base counts once
     return Calculation("growth", "({0} − {1}) ÷ {1} × 100%", result, (Operand("new", new), Operand("old", old)))
 
 
@@ -242,6 +250,8 @@ def total(figures: list[Quantity], names: list[str] | None = None) -> Calculatio
 
 def convert_currency(q: Quantity, rate: Rate) -> Calculation:
     """A figure in another currency, only at an explicit rate."""
+    if not rate.source or not rate.target:
+        raise CalculatorError("An exchange rate needs both currencies, e.g. 1 HKD = 0.92 CNY.")
     if q.currency != rate.source:
         raise CalculatorError(f"The rate converts {rate.source}, but the figure is in {q.currency or 'no currency'}.")
     if rate.value <= 0:

@@ -22,6 +22,8 @@ def plain(value: Decimal, places: int = 4) -> str:
     quantum = Decimal(1).scaleb(-places)
     rounded = value.quantize(quantum, rounding=ROUND_HALF_UP) if value.adjusted() < 24 else value
     text = f"{rounded.normalize():f}"
+    if text.lstrip("-").strip("0.") == "":
+        text = "0"  # no "-0" for a tiny negative
     sign = "-" if text.startswith("-") else ""
     whole, _, frac = text.lstrip("-").partition(".")
     whole = f"{int(whole):,}"

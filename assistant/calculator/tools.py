@@ -72,7 +72,10 @@ def _calculate(kind: str, a: dict[str, Any]) -> ops.Calculation:
         rate = ops.Rate(a["source"].upper(), a["target"].upper(), number(a["rate"]))
         return ops.convert_currency(figure(a["amount"]), rate)
     if kind == "runway":
-        start = dt.date.fromisoformat(a["start"]) if a.get("start") else None
+        try:
+            start = dt.date.fromisoformat(a["start"]) if a.get("start") else None
+        except ValueError:
+            raise CalculatorError(f"'{a['start']}' is not a date; write it as YYYY-MM-DD.") from None
         return ops.runway(figure(a["cash"]), figure(a["burn"]), number(a["burn_months"]), start)
     value = evaluate(a["expression"])
     return ops.Calculation("expression", a["expression"], Quantity(value), ())
@@ -118,6 +121,7 @@ def calculator_tools() -> list[Any]:
                 description=description,
                 args_schema=schema,
                 handle_tool_error=True,
+                handle_validation_error=True,
             )
         )
     return tools
