@@ -24,7 +24,7 @@ from assistant.answer.operands import (
     question_rates,
     rate_for,
 )
-from assistant.answer.query import Query, contains
+from assistant.answer.query import Period, Query, contains
 from assistant.calculator import ops
 from assistant.calculator.expression import evaluate
 from assistant.conflicts import SourcedFact
@@ -345,7 +345,7 @@ def _cagr(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
 
 def _sum(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     metric = query.main_metrics[0] if query.main_metrics else ""
-    periods: list[str | None] = [label(p) for p in query.periods] or [None]
+    periods: list[str | None] = [label(p) for p in _spanned(query)] or [None]
     picks = [pool.best(c, metric, p) for c in query.companies for p in periods]
     if not metric or len(picks) < 2 or any(p is None for p in picks):
         need = ("每家公司、每个期间各自的数字", "a figure for each company and period to add up")
@@ -354,6 +354,15 @@ def _sum(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     calc = ops.total([f.fact.quantity for f in found], [_name(f) for f in found])
     named = tuple(_cite(f.fact.quantity, f, _name(f)) for f in found)
     return Plan(replace(calc, operands=named), found)
+
+
+def _spanned(query: Query) -> list[Period]:
+    """The question's periods, with a span of whole years (2022年至2024年, 2022-2024) expanded to each year."""
+    years = sorted({int(p.year) for p in query.periods})
+    span = re.search(r"(20\d\d)\s*年?\s*(?:至|到|-|–|~|through|to)\s*(20\d\d)", normalise_for_match(query.text))
+    if span and len(years) == 2 and all(not p.part for p in query.periods) and years[1] - years[0] <= 10:
+        return [Period(str(y)) for y in range(years[0], years[1] + 1)]
+    return list(query.periods)
 
 
 def _convert(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
