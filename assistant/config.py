@@ -12,6 +12,7 @@ from assistant.errors import ConfigError
 DEFAULT_STORE = ".assistant"
 DEFAULT_EMBEDDER = "e5-small"
 _ENV_PREFIX = "ASSISTANT_"
+RETRIEVERS = ("hybrid", "dense", "bm25")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Settings:
         top_k: evidence chunks handed to the answerer.
         candidates: chunks taken from each retriever (dense and BM25) before fusion.
         max_question_chars: longer questions get a polite refusal.
+        retriever: ``hybrid`` (dense + BM25, the default), ``dense`` or ``bm25`` (the last two for comparisons).
     """
 
     store: Path = Path(DEFAULT_STORE)
@@ -41,6 +43,7 @@ class Settings:
     top_k: int = 8
     candidates: int = 40
     max_question_chars: int = 2000
+    retriever: str = "hybrid"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -65,6 +68,8 @@ class Settings:
             raise ConfigError("chunk_chars must be >= 50 and chunk_overlap between 0 and chunk_chars")
         if self.top_k < 1 or self.candidates < self.top_k:
             raise ConfigError("top_k must be >= 1 and candidates >= top_k")
+        if self.retriever not in RETRIEVERS:
+            raise ConfigError(f"Unknown retriever '{self.retriever}'. Use one of: {', '.join(RETRIEVERS)}")
         return replace(self, store=Path(self.store), corpus=corpus)
 
 

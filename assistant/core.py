@@ -106,13 +106,7 @@ class Assistant:
         query = with_history(analyse(question, self.registry), history_questions(history), self.registry)
         timings["analyse_ms"] = _ms(started)
         mark = time.perf_counter()
-        hits = search(
-            self.store,
-            self._queries(query),
-            self.settings.top_k,
-            self.settings.candidates,
-            _combine(filters, query),
-        )
+        hits = self._search(query, filters)
         timings["retrieve_ms"] = _ms(mark)
         mark = time.perf_counter()
         answer = self._calculation(query, hits) or self._extract(query, hits)
@@ -125,6 +119,19 @@ class Assistant:
         answer.timings, answer.query = timings, self._dense_query(query)
         yield answer
 
+    def retrieve(
+        self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None
+    ) -> list[Hit]:
+        """The evidence chunks a question gets, best first (what :meth:`ask` answers from)."""
+        query = with_history(analyse(question, self.registry), history_questions(history), self.registry)
+        return self._search(query, filters)
+
+    def _search(self, query: Query, filters: Filters | None, extra: Sequence[str] = ()) -> list[Hit]:
+        queries = list(extra) or self._queries(query)
+        restrict = Filters(query.companies) if extra else _combine(filters, query)
+        s = self.settings
+        return search(self.store, queries, s.top_k, s.candidates, restrict, s.retriever)
+
     def _calculation(self, query: Query, hits: list[Hit]) -> Answer | None:
         """A worked calculation when the question asks for one and the sources hold anything to work with."""
         kind = calculate.detect(query)
@@ -133,8 +140,7 @@ class Assistant:
         evidence = list(hits)
         extra = calculate.support_queries(kind, query, self.registry)
         if extra:
-            restrict = Filters(query.companies)
-            evidence += search(self.store, extra, self.settings.top_k, self.settings.candidates, restrict)
+            evidence += self._search(query, None, extra)
         plan = calculate.plan(kind, query, self.store, evidence)
         if plan.calculation is None and not plan.facts and kind not in ("expression", "proceeds", "convert"):
             return None

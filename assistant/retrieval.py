@@ -54,13 +54,22 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def search(store: Store, queries: list[str], k: int, candidates: int, filters: Filters | None = None) -> list[Hit]:
+def search(
+    store: Store,
+    queries: list[str],
+    k: int,
+    candidates: int,
+    filters: Filters | None = None,
+    mode: str = "hybrid",
+) -> list[Hit]:
     """Top ``k`` chunks: a dense and a BM25 ranking per query (e.g. the question and its Chinese rendering),
-    fused by RRF and de-duplicated."""
+    fused by RRF and de-duplicated. ``mode`` ``dense`` or ``bm25`` keeps one side only (for comparisons)."""
     rankings: list[list[Hit]] = []
     for query in (q for q in queries if q):
-        rankings.append(store.dense(query, candidates, filters))
-        rankings.append(store.keyword(tokenize(query), candidates, filters))
+        if mode != "bm25":
+            rankings.append(store.dense(query, candidates, filters))
+        if mode != "dense":
+            rankings.append(store.keyword(tokenize(query), candidates, filters))
     return collapse_near_duplicates(fuse(rankings))[:k]
 
 

