@@ -16,6 +16,7 @@ from decimal import Decimal
 from assistant.answer.lexicon import METRICS
 from assistant.answer.operands import (
     Pool,
+    bare_rate,
     label,
     months_of,
     period_key,
@@ -37,6 +38,7 @@ from assistant.store import Store
 from assistant.text import normalise_for_match, split_sentences
 from assistant.types import Hit
 
+_COMPARED = re.compile(r"比.{1,16}(?:多|少|高|低)|\bmore\b.{1,40}\bthan\b|\bless\b.{1,40}\bthan\b")
 _EXPRESSION = re.compile(r"[\d.]+\s*(?:[-+*/×÷^]|\*\*)\s*[\d.(]|\(\s*[\d.]+\s*[-+*/×÷]")
 _WORDS = {
     "runway": (
@@ -53,12 +55,27 @@ _WORDS = {
     ),
     "cagr": ("复合增长", "年均增长", "年复合", "cagr", "compound annual"),
     "ratio": ("几倍", "多少倍", "how many times", "times as", "multiple of"),
-    "share": ("占比", "占营收", "比例", "what share of", "what percentage of", "percent of", "proportion"),
-    "difference": ("相差", "差多少", "差距", "多多少", "少多少", "高出多少", "difference", "gap between", "more than"),
+    "share": ("占比", "占营收", "比例", "比重", "what share of", "what percentage of", "percent of", "proportion"),
+    "difference": ("相差", "差多少", "差距", "多多少", "少多少", "多出", "高出", "少了", "difference", "gap between"),
     "sum": ("合计", "加起来", "总共", "一共", "合起来", "combined", "in total", "altogether", "sum of", "add up"),
-    "convert": ("换算", "折合", "折算", "兑换成", "convert", "in us dollars", "in hong kong dollars", "in yuan"),
+    "convert": (
+        "换算",
+        "换成",
+        "折合",
+        "折算",
+        "兑换成",
+        "convert",
+        "in us dollars",
+        "in hong kong dollars",
+        "in yuan",
+    ),
     "expression": ("计算", "算一下", "算算", "等于多少", "calculate", "compute", "work out"),
 }
+
+
+# Without a result, these are better answered by quoting the sources; those in GIVEN work on the user's figures.
+QUOTABLE = frozenset({"growth", "sum", "difference", "share"})
+GIVEN = frozenset({"expression", "proceeds", "convert"})
 
 
 @dataclass
@@ -80,12 +97,16 @@ def detect(query: Query) -> str:
     given = question_figures(query)
     if any(q.unit == "shares" for q in given) and any(q.currency for q in given):
         return "proceeds"
+    if {"shares_offered", "offer_price"} <= set(query.metrics) and _has(norm, "expression"):
+        return "proceeds"
     for kind in ("runway", "cagr", "ratio", "share", "difference", "sum"):
-        if _has(norm, kind) and (kind != "difference" or _two_things(query)):
+        if _has(norm, kind) and (kind not in ("difference", "sum") or _two_things(query)):
             return kind
+    if _COMPARED.search(norm) and _two_things(query):
+        return "difference"
     if "growth" in query.metrics and query.main_metrics and query.periods and _asks_amount(norm):
         return "growth"
-    if _has(norm, "convert") and (given or question_rates(query.text)):
+    if _has(norm, "convert") and (given or question_rates(query.text) or bare_rate(query.text, "HKD")):
         return "convert"
     return ""
 
@@ -95,7 +116,8 @@ def _has(norm: str, kind: str) -> bool:
 
 
 def _two_things(query: Query) -> bool:
-    return len(query.companies) > 1 or len(query.periods) > 1 or len(question_figures(query)) > 1
+    spans = len(_spanned(query))
+    return len(query.companies) > 1 or spans > 1 or len(question_figures(query)) > 1
 
 
 def _asks_amount(norm: str) -> bool:
@@ -219,7 +241,10 @@ def support_queries(kind: str, query: Query, registry: Registry) -> list[str]:
 def _pair(query: Query, pool: Pool) -> tuple[SourcedFact, SourcedFact] | None:
     """Two figures to compare: two metrics of one company, one metric of two companies, or of two periods."""
     companies, metrics = query.companies, _in_order(query)
-    periods = [label(p) for p in query.periods]
+    periods = [label(p) for p in _spanned(query)]
+    whole = ("全年", "full year", "full-year", "whole year")
+    if len(periods) == 1 and any(p.part for p in query.periods) and any(w in query.text.lower() for w in whole):
+        periods.append(query.periods[0].year)  # "Q4 as a share of the full year"
     if len(companies) >= 2 and metrics:
         shared = periods or _common(pool, [(c, metrics[0]) for c in companies[:2]])
         picks = [pool.best(c, metrics[0], shared[0] if shared else None) for c in companies[:2]]
@@ -301,10 +326,12 @@ def _same_period(a: SourcedFact, b: SourcedFact) -> list[tuple[str, str]]:
 
 def _growth(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     company, metric = query.companies[0], query.main_metrics[0]
-    year = int(max(p.year for p in query.periods))
-    new = pool.best(company, metric, str(year))
-    old = pool.best(company, metric, str(year - 1))
-    stated = [f for f in [pool.best(company, f"{metric}.growth", str(year))] if f is not None]
+    latest = max(query.periods, key=lambda p: p.year)
+    year = int(latest.year)
+    now, before = label(latest), label(Period(str(year - 1), latest.part))
+    new = pool.best(company, metric, now)
+    old = pool.best(company, metric, before)
+    stated = [f for f in [pool.best(company, f"{metric}.growth", now)] if f is not None]
     if new is not None and old is not None:
         calc = ops.growth(new.fact.quantity, old.fact.quantity)
         operands = (
@@ -357,20 +384,41 @@ def _sum(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
 
 
 def _spanned(query: Query) -> list[Period]:
-    """The question's periods, with a span of whole years (2022年至2024年, 2022-2024) expanded to each year."""
-    years = sorted({int(p.year) for p in query.periods})
-    span = re.search(r"(20\d\d)\s*年?\s*(?:至|到|-|–|~|through|to)\s*(20\d\d)", normalise_for_match(query.text))
-    if span and len(years) == 2 and all(not p.part for p in query.periods) and years[1] - years[0] <= 10:
-        return [Period(str(y)) for y in range(years[0], years[1] + 1)]
+    """The question's periods, a span (2022年至2024年, 2022年到2025年上半年) expanded to its years and last part."""
+    for span in parse_periods(query.text):
+        first, _, last = span.label.partition("–")
+        if not last or not first.isdigit():
+            continue
+        end = _LABEL_PARTS.match(last)
+        if end is None or not 0 < int(end.group(1)) - int(first) <= 10:
+            continue
+        years = [Period(str(y)) for y in range(int(first), int(end.group(1)))]
+        return years + [Period(end.group(1), _PART_OF.get(end.group(2) or "", ""))]
     return list(query.periods)
+
+
+_LABEL_PARTS = re.compile(r"^(\d{4})(H1|H2|Q[1-4]|-9M)?$")
+_PART_OF = {"-9M": "9M", "H1": "H1", "H2": "H2", "Q1": "Q1", "Q2": "Q2", "Q3": "Q3", "Q4": "Q4"}
 
 
 def _convert(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     given = question_figures(query)
-    if not given:
+    sourced = None
+    if not given and query.companies and query.main_metrics:
+        sourced = pool.best(query.companies[0], query.main_metrics[0])
+    if not given and sourced is None:
         return Plan(None, missing=[("要换算的数字", "a figure to convert")])
-    figure = given[0]
+    figure = given[0] if given else sourced.fact.quantity  # type: ignore[union-attr]
     rates = question_rates(query.text)
+    bare = bare_rate(query.text, figure.currency)
+    rates += [bare] if bare else []
+    if sourced is not None and rates:
+        rate = rate_for(rates, figure.currency, rates[0].target)
+        if rate is not None:
+            calc = ops.convert_currency(figure, rate)
+            calc = replace(calc, operands=(_cite(figure, sourced, "amount"), *calc.operands[1:]))
+            note = (f"汇率按问题给出的{rate.text()}", rate.text())
+            return Plan(calc, [sourced], assumptions=[note])
     target = next((r.target for r in rates if r.source == figure.currency), "")
     if figure.currency and rates:
         rate = rate_for(rates, figure.currency, target or rates[0].target)

@@ -100,7 +100,10 @@ class Pool:
 
 
 def _firm(q: Quantity) -> int:
-    return 0 if q.qualifier in ("up to", "at least") else 1
+    """Exact figures first, then ranges (estimates, guidance), then bounds ('up to', 'at least')."""
+    if q.qualifier in ("up to", "at least"):
+        return 0
+    return 1 if q.is_range else 2
 
 
 def question_figures(query: Query) -> list[Quantity]:
@@ -126,6 +129,22 @@ def question_rates(text: str) -> list[Rate]:
             if a and b and a != b:
                 rates.append(Rate(a, b, Decimal(value)))
     return rates
+
+
+_BARE_RATE = re.compile(
+    r"(?:按|以|at)\s?(?:a\s)?(?:rate\sof\s)?(\d+(?:\.\d+)?)\s?(?:的)?(?:汇率|exchange rate|rate)", re.I
+)
+_INTO = re.compile(rf"(?:换成|换算成|折合|折算成|兑换成|into|in)\s?{_CURRENCY}", re.I)
+
+
+def bare_rate(text: str, source: str) -> Rate | None:
+    """'按0.92的汇率换成人民币': a rate without its source currency, which the converted figure supplies."""
+    norm = normalise(text)
+    value, into = _BARE_RATE.search(norm), _INTO.search(norm)
+    if value is None or into is None:
+        return None
+    target = _CODES.get(into.group(1).lower(), "")
+    return Rate(source, target, Decimal(value.group(1))) if source and target and source != target else None
 
 
 def rate_for(rates: list[Rate], source: str, target: str) -> Rate | None:
