@@ -139,4 +139,9 @@ def _reason(best: list[SourcedFact]) -> str:
     top = best[0]
     if top.reliability == "primary" and all(b.reliability != "primary" for b in best[1:]):
         return "primary"
-    return "recent" if all(top.published >= b.published for b in best[1:]) else "reliable"
+    rank = _RELIABILITY.get(top.reliability, 0)
+    if all(rank > _RELIABILITY.get(b.reliability, 0) for b in best[1:]):
+        return "reliable"
+    if all(top.published > b.published for b in best[1:]):
+        return "recent"
+    return "tie"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -127,10 +128,22 @@ class Assistant:
         return self._search(query, filters)
 
     def _search(self, query: Query, filters: Filters | None, extra: Sequence[str] = ()) -> list[Hit]:
+        """Evidence for the question; a comparison gets each company's own evidence, interleaved."""
         queries = list(extra) or self._queries(query)
         restrict = Filters(query.companies) if extra else _combine(filters, query)
         s = self.settings
-        return search(self.store, queries, s.top_k, s.candidates, restrict, s.retriever)
+        if len(query.companies) < 2 or (filters is not None and filters.companies):
+            return search(self.store, queries, s.top_k, s.candidates, restrict, s.retriever)
+        per_company = []
+        for company in query.companies:
+            own = Filters((company,), restrict.date_from, restrict.date_to, restrict.source_ids) if restrict else None
+            per_company.append(search(self.store, queries, s.top_k, s.candidates, own, s.retriever))
+        merged = [hit for group in itertools.zip_longest(*per_company) for hit in group if hit is not None]
+        unique = list({h.chunk_id: h for h in merged[::-1]}.values())
+        unique = sorted(unique, key=lambda h: merged.index(h))
+        for rank, hit in enumerate(unique, start=1):
+            hit.rank = rank
+        return unique[: s.top_k * 2]
 
     def _calculation(self, query: Query, hits: list[Hit]) -> Answer | None:
         """A worked calculation when the question asks for one and the sources hold anything to work with."""

@@ -22,6 +22,8 @@ _DATE = re.compile(
     r"|\d{1,2}\s(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.I,
 )
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_YEAR_WORDS = ("哪年", "哪一年", "which year", "what year")
 _RELIABILITY_BONUS = {"primary": 0.4, "news": 0.2, "digest": 0.0, "user": -0.3}
 MAX_SENTENCES = 3
 
@@ -84,7 +86,8 @@ def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) 
             return None
         score += 1.0
     if query.wants_date:
-        if not _DATE.search(cand.text):
+        pattern = _YEAR if _asks_year(query) else _DATE
+        if not pattern.search(cand.text):
             return None
         score += 1.0
     context = norm + " " + normalise_for_match(str(cand.hit.metadata.get("title", "")))
@@ -98,6 +101,11 @@ def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) 
     score += 1.0 / (cand.hit.rank or 1)
     score += _RELIABILITY_BONUS.get(str(cand.hit.metadata.get("reliability", "")), 0.0)
     return score
+
+
+def _asks_year(query: Query) -> bool:
+    text = query.text.lower()
+    return any(w in text for w in _YEAR_WORDS)
 
 
 def _doc_about(hit: Hit, companies: tuple[str, ...]) -> bool:
@@ -137,18 +145,37 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
             chosen.append(best)
     if not chosen:
         chosen.append(found[0])
+    for metric in query.main_metrics[1:]:  # a question asking for several metrics gets each one
+        words = METRICS[metric]
+        best = next((c for c in found if any(contains(normalise_for_match(c.text), w) for w in words)), None)
+        if best is not None and best not in chosen and len(chosen) < MAX_SENTENCES:
+            chosen.append(best)
     floor = chosen[0].score - 1.5
-    for cand in found:
-        if len(chosen) >= MAX_SENTENCES:
-            break
-        if cand in chosen or cand.score < floor:
-            continue
-        if any(c.hit.doc_id == cand.hit.doc_id for c in chosen):
-            continue
-        if _same_figures(cand, chosen):
-            continue
-        chosen.append(cand)
+    lead = normalise_for_match(chosen[0].text)
+    codes = re.findall(r"[a-z]+\d+[a-z]*", normalise_for_match(query.text))  # BF16, BR100, 910C
+    required = [t for t in codes if t in lead]  # model and format codes the best sentence matched, others must too
+    runners = [
+        c
+        for c in found
+        if c not in chosen and c.score >= floor and all(t in normalise_for_match(c.text) for t in required)
+    ]
+    # Other sources first (they may disagree), then sentences of a chosen source that add a new kind of figure.
+    for same_source in (False, True):
+        for cand in runners:
+            if len(chosen) >= MAX_SENTENCES or cand in chosen or _same_figures(cand, chosen):
+                continue
+            if any(c.hit.doc_id == cand.hit.doc_id for c in chosen) != same_source:
+                continue
+            if same_source and not _new_figures(cand, chosen):
+                continue
+            chosen.append(cand)
     return chosen
+
+
+def _new_figures(cand: Candidate, chosen: list[Candidate]) -> bool:
+    """A sentence that adds a kind of figure (unit or currency) none of the chosen ones has."""
+    have = {(q.unit, q.currency) for c in chosen for q in parse_quantities(c.text)}
+    return any((q.unit, q.currency) not in have for q in parse_quantities(cand.text))
 
 
 def _same_figures(cand: Candidate, chosen: list[Candidate]) -> bool:

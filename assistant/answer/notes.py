@@ -65,23 +65,32 @@ def conflict_lines(
                 | {"source_id": item.source_id, "published": item.published, "reliability": item.reliability}
             )
         pick = values[0]["citation"]
-        if language == "zh":
-            why = (
-                "一手来源"
-                if conflict.reason == "primary"
-                else ("最新的来源" if conflict.reason == "recent" else "更可靠的来源")
-            )
-            lines.append(f"注意，各来源的数字不一致：{'；'.join(parts)}。优先采用{why}[{pick}]。")
-        else:
-            why = {"primary": "the primary source", "recent": "the most recent source"}.get(
-                conflict.reason, "the more reliable source"
-            )
-            lines.append(f"Note: sources disagree: {'; '.join(parts)}. Preferring {why} [{pick}].")
+        lines.append(_verdict(parts, conflict.reason, pick, language))
         records.append(
             {"company": conflict.company, "metric": conflict.metric, "period": conflict.period}
             | {"values": values, "preferred": pick, "reason": conflict.reason}
         )
     return lines, records
+
+
+_REASONS = {
+    "primary": ("优先采用一手来源", "Preferring the primary source"),
+    "recent": ("优先采用最新的来源", "Preferring the most recent source"),
+    "reliable": ("优先采用更可靠的来源", "Preferring the more reliable source"),
+}
+
+
+def _verdict(parts: list[str], reason: str, pick: int, language: str) -> str:
+    zh = language == "zh"
+    if reason == "tie":
+        if zh:
+            return f"注意，各来源的数字不一致：{'；'.join(parts)}。这些来源同样可靠、日期相同，无法判断哪个正确。"
+        tail = "They are equally reliable and dated alike; neither is preferred."
+        return f"Note: sources disagree: {'; '.join(parts)}. {tail}"
+    lead = _REASONS[reason][0 if zh else 1]
+    if zh:
+        return f"注意，各来源的数字不一致：{'；'.join(parts)}。{lead}[{pick}]。"
+    return f"Note: sources disagree: {'; '.join(parts)}. {lead} [{pick}]."
 
 
 def _cite(hit: Hit, start: int, end: int, citations: list[Citation]) -> int:
