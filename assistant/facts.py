@@ -107,6 +107,8 @@ def _sentence_facts(sentence: str, registry: Registry, default_company: str) -> 
         detail = _detail(norm[: q.start], norm[q.end : q.end + 20]) if metric in _DETAILED else ""
         if metric in ("net_loss", "net_profit") and "扣非" in norm[max(0, q.start - 12) : q.start]:
             detail = "扣非"
+        if metric == "proceeds" and re.search(r"净额|net proceeds|net of", norm[max(0, q.start - 24) : q.start]):
+            detail = "净额"
         found.append(Fact(company, metric, _nearest(q.start, periods) or "", q, 0, len(sentence), detail))
     return found
 

@@ -38,7 +38,9 @@ from assistant.store import Store
 from assistant.text import normalise_for_match, split_sentences
 from assistant.types import Hit
 
-_COMPARED = re.compile(r"比.{1,16}(?:多|少|高|低)|\bmore\b.{1,40}\bthan\b|\bless\b.{1,40}\bthan\b")
+_UNITS_ASKED = re.compile(r"how many (?:billion|million)|in billions|in millions")
+_SHARE = re.compile(r"占.{0,16}(?:比重|比例|百分之|几成|%)|贡献了?(?:百分之|多少|几)")
+_COMPARED = re.compile(r"比.{1,16}(?:多(?!少)|(?<!多)少|高|低)|\bmore\b.{1,40}\bthan\b|\bless\b.{1,40}\bthan\b")
 _EXPRESSION = re.compile(r"[\d.]+\s*(?:[-+*/×÷^]|\*\*)\s*[\d.(]|\(\s*[\d.]+\s*[-+*/×÷]")
 _WORDS = {
     "runway": (
@@ -49,6 +51,9 @@ _WORDS = {
         "维持多久",
         "够用多久",
         "够烧",
+        "够亏",
+        "能覆盖",
+        "覆盖多少个月",
         "runway",
         "how long",
         "last until",
@@ -97,16 +102,22 @@ def detect(query: Query) -> str:
     given = question_figures(query)
     if any(q.unit == "shares" for q in given) and any(q.currency for q in given):
         return "proceeds"
-    if {"shares_offered", "offer_price"} <= set(query.metrics) and _has(norm, "expression"):
+    if {"shares_offered", "offer_price"} <= set(query.metrics) and (
+        "proceeds" in query.metrics or _has(norm, "expression") or any(w in norm for w in ("乘", "×", "times"))
+    ):
         return "proceeds"
     for kind in ("runway", "cagr", "ratio", "share", "difference", "sum"):
         if _has(norm, kind) and (kind not in ("difference", "sum") or _two_things(query)):
             return kind
-    if _COMPARED.search(norm) and _two_things(query):
-        return "difference"
+    if _SHARE.search(norm):
+        return "share"
     if "growth" in query.metrics and query.main_metrics and query.periods and _asks_amount(norm):
         return "growth"
+    if _COMPARED.search(norm) and _two_things(query):
+        return "difference"
     if _has(norm, "convert") and (given or question_rates(query.text) or bare_rate(query.text, "HKD")):
+        return "convert"
+    if _UNITS_ASKED.search(norm) and query.main_metrics and query.companies:
         return "convert"
     return ""
 
@@ -121,7 +132,19 @@ def _two_things(query: Query) -> bool:
 
 
 def _asks_amount(norm: str) -> bool:
-    words = ("多少", "几", "how much", "by how much", "what was", "how fast", "what is", "rate")
+    words = (
+        "多少",
+        "几",
+        "算一下",
+        "自己算",
+        "对得上",
+        "how much",
+        "by how much",
+        "what was",
+        "how fast",
+        "what is",
+        "rate",
+    )
     return any(contains(norm, w) for w in words)
 
 
@@ -130,10 +153,15 @@ def plan(kind: str, query: Query, store: Store, evidence: list[Hit]) -> Plan:
     metrics = tuple(dict.fromkeys((*query.main_metrics, *_extra_metrics(kind))))
     metrics += tuple(f"{m}.growth" for m in metrics if kind == "growth")
     pool = Pool.load(store, query.companies, metrics)
+    norm = normalise_for_match(query.text)
+    pool.details = tuple(d for d, words in _DETAILS.items() if any(w in norm for w in words))
     try:
         return _PLANNERS[kind](query, pool, evidence)
     except CalculatorError as exc:
         return Plan(None, missing=[(f"无法计算（{exc}）", str(exc))])
+
+
+_DETAILS = {"扣非": ("扣非", "adjusted", "recurring"), "净额": ("净额", "net proceeds", "净募", " net ")}
 
 
 def _extra_metrics(kind: str) -> tuple[str, ...]:
@@ -164,10 +192,26 @@ def _proceeds(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
         if missing:
             return Plan(None, missing=list(missing))
         facts = [f for f in found if f is not None]
-        shares, price = facts[0].fact.quantity, facts[1].fact.quantity
+        shares, price = facts[0].fact.quantity, _price_end(facts[1].fact.quantity, query)
     calc = ops.proceeds(shares, replace(price, unit="per_share"))
+    if facts:
+        cited = (_cite(facts[0].fact.quantity, facts[0], "shares"), _cite(facts[1].fact.quantity, facts[1], "price"))
+        calc = replace(calc, operands=cited)
     stated = [f for f in [pool.best(company, "proceeds")] if f is not None]
-    return Plan(calc, facts, stated=stated)
+    notes = [("按招股价区间的上限计", "at the top of the price range")] if price is not _price_end(price, query) else []
+    return Plan(calc, facts, notes, stated=stated)
+
+
+def _price_end(price: Quantity, query: Query) -> Quantity:
+    """The top or bottom of a price range when the question asks for it."""
+    if not price.is_range:
+        return price
+    norm = normalise_for_match(query.text)
+    if any(w in norm for w in ("上限", "最高", "top of", "upper end", "high end")):
+        return replace(price, value=price.high or price.value, low=None, high=None)
+    if any(w in norm for w in ("下限", "最低", "bottom of", "lower end", "low end")):
+        return replace(price, value=price.low or price.value, low=None, high=None)
+    return price
 
 
 def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
@@ -292,6 +336,8 @@ def _binary(kind: str) -> Callable[[Query, Pool, list[Hit]], Plan]:
                 None, missing=[("两个可比的数字（同一期间、同一币种）", "two comparable figures (same period)")]
             )
         a, b = pair
+        if kind == "share" and a.fact.metric == b.fact.metric and months_of(a.fact.period) > months_of(b.fact.period):
+            a, b = b, a  # the part is the shorter period (Q4 of the year)
         qa, qb = a.fact.quantity, b.fact.quantity
         operation: Callable[[Quantity, Quantity], ops.Calculation] = _BINARY[kind]
         calc = operation(qa, qb)
@@ -394,6 +440,9 @@ def _spanned(query: Query) -> list[Period]:
             continue
         years = [Period(str(y)) for y in range(int(first), int(end.group(1)))]
         return years + [Period(end.group(1), _PART_OF.get(end.group(2) or "", ""))]
+    dashed = re.search(r"(20\d\d)\s*年?\s*[—–-]{1,2}\s*(20\d\d)", normalise_for_match(query.text))
+    if dashed and 0 < int(dashed.group(2)) - int(dashed.group(1)) <= 10 and all(not p.part for p in query.periods):
+        return [Period(str(y)) for y in range(int(dashed.group(1)), int(dashed.group(2)) + 1)]
     return list(query.periods)
 
 
@@ -412,8 +461,12 @@ def _convert(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     rates = question_rates(query.text)
     bare = bare_rate(query.text, figure.currency)
     rates += [bare] if bare else []
+    if sourced is not None and not rates:
+        calc = ops.converted(figure, "zh" if query.language == "en" else "en")
+        return Plan(replace(calc, operands=(_cite(figure, sourced, "figure"),)), [sourced])
     if sourced is not None and rates:
-        rate = rate_for(rates, figure.currency, rates[0].target)
+        first = rates[0]
+        rate = rate_for(rates, figure.currency, first.source if first.target == figure.currency else first.target)
         if rate is not None:
             calc = ops.convert_currency(figure, rate)
             calc = replace(calc, operands=(_cite(figure, sourced, "amount"), *calc.operands[1:]))

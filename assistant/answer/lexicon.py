@@ -76,7 +76,20 @@ PERIOD_PARTS: dict[str, tuple[str, ...]] = {
     "Q2": ("二季度", "第二季度", "q2", "second quarter", "2q"),
     "Q3": ("三季度", "第三季度", "q3", "third quarter", "3q"),
     "Q4": ("四季度", "第四季度", "q4", "fourth quarter", "4q"),
-    "9M": ("前三季度", "1-9月", "1–9月", "9m", "first three quarters", "nine months", "1–9m", "1-9m"),
+    "9M": (
+        "前三季度",
+        "1-9月",
+        "1–9月",
+        "9m",
+        "first three quarters",
+        "nine months",
+        "1–9m",
+        "1-9m",
+        "january–september",
+        "january-september",
+        "jan–sep",
+        "jan-sep",
+    ),
 }
 
 QUANTITY_WORDS = (

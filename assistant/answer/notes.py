@@ -64,7 +64,7 @@ def conflict_lines(
                 {"text": item.fact.quantity.text, "value": str(item.fact.quantity.value), "citation": n}
                 | {"source_id": item.source_id, "published": item.published, "reliability": item.reliability}
             )
-        pick = values[0]["citation"]
+        pick = int(str(values[0]["citation"]))
         lines.append(_verdict(parts, conflict.reason, pick, language))
         records.append(
             {"company": conflict.company, "metric": conflict.metric, "period": conflict.period}

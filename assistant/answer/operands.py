@@ -56,9 +56,11 @@ def months_of(text: str) -> Decimal:
 
 @dataclass
 class Pool:
-    """The stored facts about the asked companies and metrics."""
+    """The stored facts about the asked companies and metrics; ``details`` are qualifiers the question asked for
+    (扣非, 净额) and facts carrying them are preferred."""
 
     facts: list[SourcedFact]
+    details: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, store: Store, companies: tuple[str, ...], metrics: tuple[str, ...]) -> Pool:
@@ -78,7 +80,16 @@ class Pool:
             for f in self.facts
             if f.fact.company == company and f.fact.metric == metric and (period is None or f.fact.period == period)
         ]
-        return sorted(found, key=lambda f: (_firm(f.fact.quantity), *preference(f)), reverse=True)
+        wanted = set(self.details)
+        return sorted(
+            found,
+            key=lambda f: (
+                (f.fact.detail in wanted) if wanted else not f.fact.detail,
+                _firm(f.fact.quantity),
+                *preference(f),
+            ),
+            reverse=True,
+        )
 
     def best(self, company: str, metric: str, period: str | None = None) -> SourcedFact | None:
         """The figure to use: a firm (not 'up to') value from the most reliable, then most recent, source."""
@@ -108,7 +119,8 @@ def _firm(q: Quantity) -> int:
 
 def question_figures(query: Query) -> list[Quantity]:
     """Figures the user wrote in the question (rates excluded)."""
-    spans = [m.span() for pattern in _RATE_PATTERNS for m in pattern.finditer(normalise(query.text))]
+    norm = normalise(query.text)
+    spans = [m.span() for pattern in (*_RATE_PATTERNS, _BARE_RATE) for m in pattern.finditer(norm)]
     return [q for q in parse_quantities(query.text) if not any(s <= q.start < e for s, e in spans)]
 
 
