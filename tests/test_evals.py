@@ -1,0 +1,108 @@
+"""The eval suite: case loading, scoring rules, the report, and the gate on the shipped corpus."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.errors import ConfigError
+from assistant.evals import report, runner
+from assistant.evals.cases import CATEGORIES, Case, Expected, load_cases
+from assistant.evals.scoring import relevant, score
+from assistant.types import Answer, Citation, Hit
+from tests.conftest import ROOT
+
+CASES = ROOT / "evals" / "cases.yaml"
+THRESHOLDS = ROOT / "evals" / "thresholds.yaml"
+MINIMUMS = {"single_fact": 50, "figure": 30, "calculation": 15, "comparison": 10, "conflict": 8}
+MINIMUMS |= {"follow_up": 8, "english": 20, "unanswerable": 20}
+
+
+def test_the_cases_cover_every_category_with_enough_cases() -> None:
+    cases = load_cases(CASES)
+    assert len(cases) >= 150
+    for category, minimum in MINIMUMS.items():
+        assert sum(c.category == category for c in cases) >= minimum, category
+    assert all(c.sources for c in cases if not c.refused)
+    assert all(len(c.turns) == 2 for c in cases if c.category == "follow_up")
+
+
+def test_a_malformed_cases_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "cases.yaml"
+    bad.write_text("- id: x\n  category: nonsense\n  question: q\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'x'"):
+        load_cases(bad)
+    bad.write_text("- {id: a, category: figure, question: q}\n- {id: a, category: figure, question: r}\n")
+    with pytest.raises(ConfigError, match="Duplicate"):
+        load_cases(bad)
+
+
+CASE = Case(
+    "t",
+    "figure",
+    "zh",
+    ("壁仞2024年营收多少？",),
+    figures=(Expected(value=Decimal("337000000"), currency="CNY"),),
+    sources=("src05",),
+)
+
+
+def _hit(text: str, source: str = "src05") -> Hit:
+    return Hit(f"{source}:0", source, text, {"source_id": source})
+
+
+def test_a_chunk_is_relevant_only_from_a_gold_source_holding_the_gold_figure() -> None:
+    assert relevant(CASE, _hit("壁仞科技2024年营收为3.37亿元。"))
+    assert not relevant(CASE, _hit("壁仞科技2024年营收为3.37亿元。", "src99"))
+    assert not relevant(CASE, _hit("壁仞科技2023年营收为6,203万元。"))
+
+
+def _answer(text: str, quote: str) -> Answer:
+    citation = Citation(1, "d", "d:0", "t", "p", "", "2025-12-22", None, quote, source_id="src05")
+    return Answer(text, False, [citation])
+
+
+def test_scoring_needs_the_figure_in_its_unit_and_currency_and_ranks_retrieval() -> None:
+    ranking = [_hit("壁仞科技2023年营收为6,203万元。"), _hit("壁仞科技2024年营收为3.37亿元。")]
+    good = score(CASE, "s", _answer("壁仞科技2024年营收为3.37亿元。[1]", "壁仞科技2024年营收为3.37亿元。"), ranking)
+    assert good.correct and good.figures_matched == 1 and good.citations_precise == 1
+    assert (good.hit1, good.hit5, good.rr10) == (False, True, 0.5)
+    wrong_currency = score(CASE, "s", _answer("营收为3.37亿港元[1]", "营收为3.37亿港元"), ranking)
+    assert not wrong_currency.correct and wrong_currency.why() == "figures 0/1"
+    refused = score(CASE, "s", Answer("语料中没有", True), ranking)
+    assert refused.why() == "refused an answerable question"
+
+
+def test_a_citation_that_does_not_hold_its_figure_is_imprecise() -> None:
+    result = score(CASE, "s", _answer("壁仞科技2024年营收为3.37亿元。[1]", "壁仞科技2023年营收为6,203万元。"), [])
+    assert result.citations_precise == 0 and result.figures_unsupported == 1
+
+
+def test_the_gate_names_each_metric_that_misses(tmp_path: Path) -> None:
+    limits = tmp_path / "t.yaml"
+    limits.write_text("min: {hit@5: 0.9, refusal: 0.5}\nmax: {unsupported_figures: 0}\n", encoding="utf-8")
+    summary = {"s": {"overall": {"hit@5": 0.8, "refusal": 0.6, "unsupported_figures": 2.0}}}
+    assert report.gate(summary, limits, "s") == ["hit@5 = 0.800 is below 0.9", "unsupported_figures = 2 is above 0"]
+
+
+@pytest.mark.slow
+def test_the_shipped_assistant_meets_the_thresholds(corpus_assistant: Assistant, tmp_path: Path) -> None:
+    result = runner.run(corpus_assistant, load_cases(CASES), [], tmp_path)
+    text = runner.write(result, tmp_path / "report.md", tmp_path / "scores.json", None)
+    assert report.gate(result.summary, THRESHOLDS, result.ours) == [], text
+    assert set(result.summary[result.ours]) == {"overall", *CATEGORIES}
+
+
+@pytest.mark.slow
+def test_every_baseline_runs_in_the_same_report(corpus_assistant: Assistant, tmp_path: Path) -> None:
+    cases = load_cases(CASES)
+    sample = [c for i, c in enumerate(cases) if i % 10 == 0]
+    result = runner.run(corpus_assistant, sample, list(runner.BASELINES), tmp_path / "work")
+    text = runner.write(result, tmp_path / "report.md", None, tmp_path / "report.png")
+    assert len(result.summary) == 1 + len(runner.BASELINES) and not result.skipped
+    assert "langchain-tutorial" in text and (tmp_path / "report.png").stat().st_size > 10_000
+    tutorial = result.summary["langchain-tutorial"]["overall"]
+    assert tutorial["refusal"] == 0.0 and tutorial["calculator"] == 0.0  # it never refuses and cannot compute
