@@ -24,6 +24,7 @@ from assistant.types import Answer, Hit
 from assistant.verify import verify
 
 PACKAGE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ENGLISH_EXTRA = 2  # English-language chunks appended to a Chinese question's evidence
 
 
 class Assistant:
@@ -133,7 +134,8 @@ class Assistant:
         restrict = Filters(query.companies) if extra else _combine(filters, query)
         s = self.settings
         if len(query.companies) < 2 or (filters is not None and filters.companies):
-            return search(self.store, queries, s.top_k, s.candidates, restrict, s.retriever)
+            hits = search(self.store, queries, s.top_k, s.candidates, restrict, s.retriever)
+            return hits if extra else hits + self._english_sources(query, restrict, hits)
         per_company = []
         for company in query.companies:
             own = Filters((company,), restrict.date_from, restrict.date_to, restrict.source_ids) if restrict else None
@@ -144,6 +146,28 @@ class Assistant:
         for rank, hit in enumerate(unique, start=1):
             hit.rank = rank
         return unique[: s.top_k * 2]
+
+    def _english_sources(self, query: Query, restrict: Filters | None, hits: list[Hit]) -> list[Hit]:
+        """For a Chinese question, the best English-language chunks for its English rendering, appended after the
+        main evidence (they would otherwise rarely rank: the question's words are Chinese)."""
+        if query.language != "zh" or not (query.companies and query.metrics):
+            return []
+        english = [self.registry[c].name_en for c in query.companies]
+        english += [next((w for w in METRICS[m] if w.isascii()), "") for m in query.metrics]
+        english += [f"{_part_word(p.part, 'en')} {p.year}".strip() for p in query.periods]
+        found = search(
+            self.store,
+            [" ".join(w for w in english if w)],
+            ENGLISH_EXTRA * 3,
+            self.settings.candidates,
+            restrict,
+            self.settings.retriever,
+        )
+        seen = {h.chunk_id for h in hits}
+        added = [h for h in found if h.chunk_id not in seen and h.metadata.get("language") == "en"][:ENGLISH_EXTRA]
+        for rank, hit in enumerate(added, start=len(hits) + 1):
+            hit.rank = rank
+        return added
 
     def _calculation(self, query: Query, hits: list[Hit]) -> Answer | None:
         """A worked calculation when the question asks for one and the sources hold anything to work with."""
