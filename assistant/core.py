@@ -12,14 +12,14 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import calculate, extractive, notes, working
 from assistant.answer.lexicon import METRICS, PERIOD_PARTS
-from assistant.answer.query import Query, analyse, history_questions, with_history
+from assistant.answer.query import Query, analyse, history_questions, strong_terms, with_history
 from assistant.config import Settings
 from assistant.embeddings import embedder_name, make_embedder
 from assistant.entities import Registry, default_registry
 from assistant.ingest.pipeline import IngestReport, Progress, ingest
 from assistant.retrieval import search
 from assistant.store import Filters, Store
-from assistant.text import has_cjk
+from assistant.text import has_cjk, normalise_for_match
 from assistant.types import Answer, Hit
 from assistant.verify import verify
 
@@ -190,8 +190,10 @@ class Assistant:
         found = extractive.candidates(query, hits, self.registry)
         chosen = extractive.select(query, found)
         missing = extractive.uncovered_terms(query, chosen) if chosen else []
-        if not chosen or _unknown_subject(query, missing):
-            return Answer(extractive.refusal(query, missing), True, [], language=query.language)
+        context = " ".join(normalise_for_match(c.hit.text) for c in chosen)
+        absent = [t for t in strong_terms(query.text, self.registry) if t not in context.replace(" ", "")]
+        if not chosen or absent or _unknown_subject(query, missing):
+            return Answer(extractive.refusal(query, absent or missing), True, [], language=query.language)
         text, citations = extractive.compose(query, chosen)
         lines = text.split("\n")
         facts = notes.answered_facts(query, chosen)

@@ -147,6 +147,27 @@ def _english_key(token: str, question: str, chinese: bool) -> bool:
     return word[:1].isupper() and (not starts_sentence or chinese) and len(word) > 2
 
 
+_CODE = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,5}\d{2,5}[a-z]{0,2}|\d{3,4}[a-z]{1,2})(?![a-z0-9])")
+_FORMAT_CODE = re.compile(r"^(?:fp|bf|int|tf|fy|h|q)\d+$")
+_FUNCTION_CHARS = re.compile(r"[的之了是在和与及其这那多少几哪个些年月日家]")
+_NAME = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:科技|股份|智能|半导体|微电子|集团)")
+
+
+def strong_terms(question: str, registry: Registry) -> list[str]:
+    """Product codes (S4000, 910C) and company-like names (登临科技) the evidence must mention, or the answer is
+    about something else. Number formats (FP16), periods (H1, FY24) and known companies are not included."""
+    norm = normalise_for_match(question)
+    known = {normalise_for_match(n) for n in registry.all_names()}
+    codes = [c.replace(" ", "") for c in _CODE.findall(norm) if not _FORMAT_CODE.match(c.replace(" ", ""))]
+    codes = [c for c in codes if c not in known and not c.isdigit() and not _YEAR.fullmatch(c)]
+    names = [
+        m.group(0)
+        for m in _NAME.finditer(norm)
+        if not registry.mentions(m.group(0)) and not _FUNCTION_CHARS.search(m.group(1))
+    ]
+    return list(dict.fromkeys(codes + names))
+
+
 FOLLOW_UP_MARKERS = (
     "呢",
     "那",
