@@ -33,7 +33,7 @@ _DETAILED = frozenset({"performance", "memory", "transistors", "process"})
 _UNIT_KINDS = {
     "gross_margin": ("%",),
     "market_share": ("%",),
-    "performance": ("TFLOPS", "TOPS"),
+    "performance": ("TFLOPS", "TOPS", "T"),
     "shares_offered": ("shares",),
     "subscription": ("x",),
     "memory": ("GB", "GB/s", "TB/s"),

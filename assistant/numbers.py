@@ -75,6 +75,7 @@ UNIT_WORDS = {
     "x": "x",
     "tflops": "TFLOPS",
     "tops": "TOPS",
+    "t": "T",  # 算力1000T: tera-operations, FLOPS or OPS unstated
     "gb/s": "GB/s",
     "tb/s": "TB/s",
     "tb": "TB",

@@ -6,12 +6,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assistant import Assistant
 from assistant.errors import ConfigError
 from assistant.evals import report, runner
 from assistant.evals.cases import CATEGORIES, Case, Expected, load_cases
-from assistant.evals.scoring import relevant, score
+from assistant.evals.scoring import _stated, relevant, score
+from assistant.numbers import parse_quantities
 from assistant.types import Answer, Citation, Hit
 from tests.conftest import ROOT
 
@@ -106,3 +108,25 @@ def test_every_baseline_runs_in_the_same_report(corpus_assistant: Assistant, tmp
     assert "langchain-tutorial" in text and (tmp_path / "report.png").stat().st_size > 10_000
     tutorial = result.summary["langchain-tutorial"]["overall"]
     assert tutorial["refusal"] == 0.0 and tutorial["calculator"] == 0.0  # it never refuses and cannot compute
+
+
+def _briefs() -> dict[str, str]:
+    bodies = {}
+    for path in sorted((ROOT / "corpus").glob("*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        bodies[str(yaml.safe_load(front)["source_id"])] = body
+    return bodies
+
+
+def test_every_expected_figure_is_stated_by_a_gold_brief() -> None:
+    briefs = _briefs()
+    missing = []
+    for case in load_cases(CASES):
+        assert all(s in briefs for s in case.sources), case.id
+        for expected in case.figures:
+            found = [q for s in case.sources for q in parse_quantities(briefs[s])]
+            if not _stated(expected, found) and not any(
+                f"{v.normalize():f}天" in briefs[s] for s in case.sources for v in expected.ends()
+            ):
+                missing.append((case.id, [str(v) for v in expected.ends()]))
+    assert missing == []
