@@ -35,7 +35,7 @@ _UNIT_KINDS = {
     "market_share": ("%",),
     "performance": ("TFLOPS", "TOPS", "T"),
     "shares_offered": ("shares",),
-    "subscription": ("x",),
+    "subscription": ("x", "%"),
     "memory": ("GB", "GB/s", "TB/s"),
     "process": ("nm",),
     "shipments": ("cards", "units"),
@@ -73,8 +73,10 @@ def fits(metric: str, q: Quantity) -> bool:
         return q.unit in _UNIT_KINDS[metric]
     if metric == "shareholding":
         return q.unit in ("shares", "%")
-    if metric in ("first_day", "cornerstone"):
-        return q.unit in ("%", "") and (q.unit == "%" or bool(q.currency))
+    if metric == "cornerstone":
+        return bool(q.currency) or q.unit in ("%", "", "companies", "people", "items")
+    if metric == "first_day":
+        return q.unit == "%" or bool(q.currency)
     return False
 
 

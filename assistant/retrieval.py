@@ -63,14 +63,20 @@ def search(
     mode: str = "hybrid",
 ) -> list[Hit]:
     """Top ``k`` chunks: a dense and a BM25 ranking per query (e.g. the question and its Chinese rendering),
-    fused by RRF and de-duplicated. ``mode`` ``dense`` or ``bm25`` keeps one side only (for comparisons)."""
-    rankings: list[list[Hit]] = []
+    fused by RRF per query; across queries a chunk keeps its best score, so a chunk that one query ranks first is
+    not outvoted by chunks every query ranks middling. ``mode`` ``dense`` or ``bm25`` keeps one side only."""
+    best: dict[str, Hit] = {}
     for query in (q for q in queries if q):
+        rankings: list[list[Hit]] = []
         if mode != "bm25":
             rankings.append(store.dense(query, candidates, filters))
         if mode != "dense":
             rankings.append(store.keyword(tokenize(query), candidates, filters))
-    return collapse_near_duplicates(fuse(rankings))[:k]
+        for hit in fuse(rankings):
+            if hit.chunk_id not in best or hit.fused_score > best[hit.chunk_id].fused_score:
+                best[hit.chunk_id] = hit
+    ranked = sorted(best.values(), key=lambda h: -h.fused_score)
+    return collapse_near_duplicates(ranked)[:k]
 
 
 class HybridRetriever(BaseRetriever):

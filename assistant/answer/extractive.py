@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from assistant.answer.lexicon import METRICS, PERIOD_PARTS
 from assistant.answer.query import Query, contains
 from assistant.entities import Registry
+from assistant.facts import Fact, decode
 from assistant.numbers import parse_quantities
 from assistant.text import has_cjk, normalise_for_match, split_sentences
 from assistant.tokenize import tokenize
@@ -46,19 +47,32 @@ def candidates(query: Query, hits: list[Hit], registry: Registry) -> list[Candid
     found: list[Candidate] = []
     question_tokens = set(tokenize(query.text))
     for hit in hits:
+        stated = decode(str(hit.metadata.get("facts", "")))
         for start, end in split_sentences(hit.text):
             text = hit.text[start:end]
             key = normalise_for_match(text)
-            if key in seen or len(text) < 6:
+            if key in seen or len(text) < 6 or text.startswith("#"):  # a heading states nothing
                 continue
             seen.add(key)
             candidate = Candidate(hit, start, end, text, companies=tuple(registry.mentions(text)))
             score = _score(query, candidate, key, question_tokens)
             if score is not None:
+                score += _fact_bonus(query, [f for f in stated if start <= f.start < end])
                 candidate.score = score
                 found.append(candidate)
     found.sort(key=lambda c: -c.score)
     return found
+
+
+def _fact_bonus(query: Query, facts: list[Fact]) -> float:
+    """A sentence whose own figure is the asked metric (not just a mention of its word) ranks higher."""
+    asked = [f for f in facts if f.metric.split(".")[0] in query.main_metrics]
+    if not asked or not query.wants_number:
+        return 0.0
+    bonus = 1.5
+    if query.companies and any(f.company in query.companies for f in asked):
+        bonus += 0.5
+    return bonus
 
 
 def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) -> float | None:

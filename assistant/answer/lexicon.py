@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 METRICS: dict[str, tuple[str, ...]] = {
-    "revenue": ("营收", "营业收入", "收入", "销售额", "revenue", "sales"),
+    "revenue": ("营收", "营业收入", "收入", "销售额", "revenue", "revenues", "sales", "sold"),
     "net_loss": ("净亏损", "亏损", "亏", "net loss", "loss", "losses", "lost", "lose", "losing"),
     "net_profit": (
         "净利润",
@@ -44,7 +44,7 @@ METRICS: dict[str, tuple[str, ...]] = {
         "priced at",
         "ipo price",
     ),
-    "shares_offered": ("发行股数", "发售", "新股", "h股", "shares offered", "new shares", "h shares"),
+    "shares_offered": ("发行股数", "发售", "新股", "shares offered", "new shares"),
     "market_cap": ("市值", "估值", "market value", "market cap", "valuation", "valued"),
     "listing": ("上市", "挂牌", "登陆", "listing", "listed", "list", "debut"),
     "backlog": ("在手订单", "订单", "backlog", "orders on hand", "order book"),
