@@ -39,13 +39,22 @@ def render(q: Quantity, language: str) -> str:
     return _en(q, values, places)  # type: ignore[arg-type]
 
 
-def _zh(q: Quantity, values: list[Decimal], places: int) -> str:
+_ZH_SCALES = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
+_EN_SCALES = ((Decimal(10) ** 9, " billion"), (Decimal(10) ** 6, " million"))
+
+
+def _scale(q: Quantity, values: list[Decimal], scales: tuple[tuple[Decimal, str], ...]) -> tuple[Decimal, str]:
+    """The largest scale word (亿, billion…) the figure reaches; amounts and share counts only."""
     biggest = max(abs(v) for v in values)
-    factor, word = Decimal(1), ""
-    if q.unit in ("", "shares") and biggest >= Decimal(10) ** 8:
-        factor, word = Decimal(10) ** 8, "亿"
-    elif q.unit in ("", "shares") and biggest >= Decimal(10) ** 4:
-        factor, word = Decimal(10) ** 4, "万"
+    if q.unit in ("", "shares"):
+        for factor, word in scales:
+            if biggest >= factor:
+                return factor, word
+    return Decimal(1), ""
+
+
+def _zh(q: Quantity, values: list[Decimal], places: int) -> str:
+    factor, word = _scale(q, values, _ZH_SCALES)
     numbers = "–".join(plain(v / factor, places).replace(",", "") if word else plain(v, places) for v in values)
     qual = "约" if q.qualifier else ""
     if q.unit == "per_share":
@@ -55,12 +64,7 @@ def _zh(q: Quantity, values: list[Decimal], places: int) -> str:
 
 
 def _en(q: Quantity, values: list[Decimal], places: int) -> str:
-    biggest = max(abs(v) for v in values)
-    factor, word = Decimal(1), ""
-    if q.unit in ("", "shares") and biggest >= Decimal(10) ** 9:
-        factor, word = Decimal(10) ** 9, " billion"
-    elif q.unit in ("", "shares") and biggest >= Decimal(10) ** 6:
-        factor, word = Decimal(10) ** 6, " million"
+    factor, word = _scale(q, values, _EN_SCALES)
     numbers = "–".join(plain(v / factor, places) for v in values)
     qual = "about " if q.qualifier else ""
     if q.currency:
