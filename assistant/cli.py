@@ -52,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", parents=[common], help="interactive questions with follow-ups")
     p.set_defaults(handler=_chat)
 
+    p = sub.add_parser("ui", parents=[common], help="the chat UI in the browser (extra [ui])")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port to listen on (default 7860)")
+    login = p.add_mutually_exclusive_group()
+    login.add_argument("--auth", metavar="USER:PASS", help="require this login")
+    login.add_argument("--auth-file", type=Path, metavar="FILE", help="require a login from FILE (user:pass a line)")
+    p.set_defaults(handler=_ui)
+
     p = sub.add_parser("eval", parents=[common], help="run the eval suite against baselines, write the report")
     p.add_argument("--cases", type=Path, help="cases file (default: evals/cases.yaml)")
     p.add_argument("--retriever", choices=("hybrid", "dense", "bm25"), help="retriever of the system under test")
@@ -62,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", type=Path, help="exit 1 when a metric of ours misses thresholds.yaml")
     p.add_argument("--work", type=Path, default=Path(".assistant-eval"), help="scratch folder for baseline indexes")
     p.set_defaults(handler=_eval)
+
+    p = sub.add_parser("slack", parents=[common], help="run the Slack bot (Socket Mode or the HTTP Events API)")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--socket", action="store_true", help="Socket Mode: needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN")
+    mode.add_argument("--http", action="store_true", help="Events API: needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP mode: address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on (default 3000)")
+    p.set_defaults(handler=_slack)
     return parser
 
 
@@ -135,6 +151,20 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _slack(args: argparse.Namespace) -> int:
+    import logging
+
+    from assistant.slack.config import SlackSettings
+    from assistant.slack.server import check, serve
+
+    mode = "http" if args.http else "socket"
+    settings = SlackSettings.from_env()
+    check(mode, settings)  # missing tokens or packages fail before the index is built
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    serve(_ready(args), mode, settings, host=args.host, port=args.port)
+    return 0
+
+
 def _chat(args: argparse.Namespace) -> int:
     assistant = _ready(args)
     history: list[str] = []
@@ -149,6 +179,19 @@ def _chat(args: argparse.Namespace) -> int:
         answer = assistant.ask(question, history)
         print(format_answer(answer), end="\n\n")
         history.append(question)
+    return 0
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from assistant.ui import app
+
+    auth = app.read_auth(args.auth, args.auth_file)  # a bad login spec or a missing gradio fails before indexing
+    app.require_gradio()
+    assistant = _ready(args)
+    if auth is None and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {args.host} without --auth: anyone who can reach it can ask", file=sys.stderr)
+    print(f"chat UI on http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
+    app.launch(assistant, host=args.host, port=args.port, auth=auth)
     return 0
 
 

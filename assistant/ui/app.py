@@ -1,0 +1,256 @@
+"""The Gradio chat: :func:`create_app` builds the Blocks around an :class:`~assistant.Assistant`; :func:`launch`
+serves it. Gradio is imported only inside these functions (the ``[ui]`` extra), never by ``import assistant``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.core import Assistant
+from assistant.errors import ConfigError, missing_extra
+from assistant.types import Answer
+from assistant.ui import render
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 2  # one answer per core; more only queues up threads that contend for the same two cores
+MAX_QUEUE = 64
+TITLE = "gpu-assistant · 国产GPU问答"
+EXAMPLES = [
+    "按2025年上半年的亏损速度，壁仞这次IPO募资能撑多久？按1港元兑0.92元人民币计算",
+    "摩尔线程2024年净亏损是多少？",
+    "2024年壁仞和沐曦谁的收入更多？各是多少？",
+    "壁仞研发支出是营收的几倍？",
+    "How much did Cambricon's revenue grow in 2024?",
+    "What was Moore Threads' net loss in 2024?",
+    "登临科技最新一轮融资后估值多少？",
+]
+EXAMPLE_LABELS = [
+    "壁仞募资能撑多久（计算）",
+    "摩尔线程净亏损（来源不一致）",
+    "壁仞 vs 沐曦 营收（比较）",
+    "研发是营收的几倍（计算）",
+    "Cambricon revenue growth (English)",
+    "Moore Threads net loss (English)",
+    "登临科技估值（语料中没有）",
+]
+APOLOGY = "抱歉，处理这个问题时出错了，请稍后再试。Sorry, something went wrong while answering; please try again."
+INTRO = (
+    f"### {TITLE}\n"
+    "用中文或英文提问壁仞、摩尔线程、沐曦、寒武纪、海光、昇腾、燧原、天数智芯的财务与上市数据。每句回答都引用语料原文 "
+    "[n]，来源见右侧；语料里没有的，会直说没有。 · Ask in Chinese or English; every sentence quotes a source [n], "
+    "listed on the right. When the corpus does not know, the answer says so."
+)
+
+
+def require_gradio() -> Any:
+    """Import gradio with its analytics off (no call leaves the machine), or say which extra to install."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    # After every event Gradio's queue rebuilds a pandas summary of all past events for its monitoring dashboard,
+    # which this app leaves off: CPU spent per answer on two cores, and a pandas 3 deprecation warning each time.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
+    try:
+        import gradio
+    except ImportError as exc:
+        raise missing_extra("gradio", "ui") from exc
+    return gradio
+
+
+class ChatHandler:
+    """The chat function behind the UI and its ``/chat`` API: streams an answer, then its sources and working.
+
+    Args:
+        assistant: answers the questions.
+    """
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.max_chars = assistant.settings.max_question_chars
+        self.names = {cid: c.name_zh for cid, c in assistant.registry.companies.items()}
+        self.names_en = {cid: c.name_en for cid, c in assistant.registry.companies.items()}
+        # The bundled C embedder and the lazily loaded BM25 index are not documented as thread-safe; answering takes
+        # tens of milliseconds of CPU, so one answer at a time costs little on two cores and rules out a data race.
+        self._lock = threading.Lock()
+
+    def respond(self, message: str, history: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(chat message(s), sources panel update)`` pairs; never raises to Gradio."""
+        gr = require_gradio()
+        question = message if isinstance(message, str) else str(message or "")
+        try:
+            answer: Answer | None = None
+            for item in self._items(question, list(history or [])):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    yield render.answer_markdown(item, question, self.max_chars), gr.skip()
+            if answer is None:  # pragma: no cover - Assistant.stream always ends with an Answer
+                raise RuntimeError("the assistant returned no answer")
+            yield self.messages(answer, question), self.sources(answer, question)
+        except Exception:  # a user sees an apology, never a traceback; the log keeps the details
+            log.exception("answering %r failed", question[:200])
+            yield APOLOGY, render.error_html()
+
+    def _items(self, question: str, history: list[Any]) -> Iterator[str | Answer]:
+        """``Assistant.stream`` with each step taken under the lock (released between yields)."""
+        stream = self.assistant.stream(question, history)
+        while True:
+            with self._lock:
+                item = next(stream, None)
+            if item is None:
+                return
+            yield item
+
+    def messages(self, answer: Answer, question: str) -> list[dict[str, Any]]:
+        """The final chat messages: the answer, then one collapsed calculator message per calculation."""
+        out: list[dict[str, Any]] = [
+            {"role": "assistant", "content": render.answer_markdown(answer, question, self.max_chars)}
+        ]
+        names = self.names if answer.language == "zh" else self.names_en
+        for calc in answer.calculations:
+            out.append(
+                {
+                    "role": "assistant",
+                    "content": render.calculation_markdown(calc, answer, names),
+                    "metadata": {"title": render.calculation_title(calc, answer.language), "status": "done"},
+                }
+            )
+        return out
+
+    def sources(self, answer: Answer, question: str) -> str:
+        """The sources panel HTML for the final answer."""
+        names = self.names if answer.language == "zh" else self.names_en
+        return render.sources_html(answer, question, self.max_chars, names)
+
+
+def create_app(assistant: Assistant) -> gr.Blocks:
+    """Build the chat UI (not launched): a chat with examples, a sources panel beside it and a footer.
+
+    The chat is also the ``/chat`` API endpoint (``gradio_client``: ``client.submit(question, api_name="/chat")``),
+    which returns the chat message(s) and the sources panel HTML. The queue runs :data:`CONCURRENCY` answers at once.
+
+    Args:
+        assistant: an assistant whose index is ready (see :meth:`Assistant.ensure_index`).
+    """
+    gr = require_gradio()
+    handler = ChatHandler(assistant)
+    footer = render.footer_html(assistant.index_info(), index_date(assistant))
+    with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as demo:
+        gr.Markdown(INTRO)
+        sources = gr.HTML(
+            render.placeholder_html(),
+            css_template=render.CSS,
+            js_on_load=None,
+            elem_id="ga-sources",
+            render=False,
+        )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                gr.ChatInterface(
+                    handler.respond,
+                    chatbot=gr.Chatbot(
+                        label="gpu-assistant",
+                        elem_id="ga-chat",
+                        height=560,
+                        latex_delimiters=[],
+                        placeholder="问一个问题，或点下面的例子。Ask a question or pick an example below.",
+                    ),
+                    textbox=gr.Textbox(
+                        placeholder="例如：壁仞研发支出是营收的几倍？ · e.g. How much did Cambricon's revenue grow?",
+                        show_label=False,
+                        lines=1,
+                        max_lines=6,
+                        submit_btn=True,
+                        stop_btn=True,
+                        elem_id="ga-question",
+                    ),
+                    additional_outputs=[sources],
+                    examples=list(EXAMPLES),
+                    example_labels=list(EXAMPLE_LABELS),
+                    cache_examples=False,
+                    api_name="chat",
+                    flagging_mode="never",
+                    analytics_enabled=False,
+                    fill_height=False,
+                )
+            with gr.Column(scale=2, min_width=320):
+                sources.render()
+        gr.HTML(footer, css_template=render.CSS, js_on_load=None, elem_id="ga-footer")
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=MAX_QUEUE)
+    return demo
+
+
+def index_date(assistant: Assistant) -> str:
+    """When the on-disk index was last written (``YYYY-MM-DD``), or ``""`` for an index elsewhere."""
+    database = Path(assistant.settings.store) / "chroma" / "chroma.sqlite3"
+    try:
+        stamp = database.stat().st_mtime
+    except OSError:
+        return ""
+    return dt.datetime.fromtimestamp(stamp).date().isoformat()
+
+
+def read_auth(spec: str | None = None, path: Path | None = None) -> list[tuple[str, str]] | None:
+    """Login pairs from ``user:pass`` or a file of such lines (``#`` comments allowed); ``None`` = no login.
+
+    Raises:
+        ConfigError: both given, an unreadable file, or a line without ``user:pass``.
+    """
+    if spec and path:
+        raise ConfigError("Give either --auth user:pass or --auth-file FILE, not both.")
+    if path is not None:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ConfigError(f"Cannot read the auth file {path}: {exc.strerror}. Write one user:pass a line.") from exc
+        source = str(path)
+    elif spec:
+        lines, source = [spec], "--auth"
+    else:
+        return None
+    pairs = []
+    for line in (raw.strip() for raw in lines):
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user or not password:
+            raise ConfigError(f"{source}: expected user:pass, got {line.split(':')[0]!r}…")
+        pairs.append((user, password))
+    if not pairs:
+        raise ConfigError(f"{source} holds no user:pass line.")
+    return pairs
+
+
+def launch(
+    assistant: Assistant,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: list[tuple[str, str]] | None = None,
+    block: bool = True,
+) -> gr.Blocks:
+    """Build and serve the UI; with ``block`` it returns only when the server stops (Ctrl-C)."""
+    demo = create_app(assistant)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        auth_message="gpu-assistant: 请登录 / please log in" if auth else None,
+        share=False,
+        prevent_thread_lock=not block,
+        show_error=False,
+        footer_links=["api"],
+        run_history=False,
+        enable_monitoring=False,
+        mcp_server=False,
+        pwa=False,
+        ssr_mode=False,
+    )
+    return demo

@@ -1,0 +1,95 @@
+"""The chat UI as a person uses it: Debian's headless Chromium driven by Playwright against Gradio on loopback.
+
+Screenshots are written to ``tests/artifacts/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import Assistant
+from assistant.ui import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+    ),
+]
+pytest.importorskip("gradio", reason="the [ui] extra is not installed")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the [dev] extra) is not installed")
+
+
+@pytest.fixture
+def url(assistant: Assistant) -> Iterator[str]:
+    """The UI over the three small briefs, served on a free loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    demo = create_app(assistant)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    yield str(demo.local_url)
+    demo.close()
+
+
+@pytest.fixture
+def page(url: str) -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+        sync_api.expect.set_options(timeout=30_000)  # a loaded 2-core machine can take seconds per answer
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(url)
+        yield page
+        browser.close()
+    elsewhere = [u for u in requested if not u.startswith((url, "data:", "blob:"))]
+    assert elsewhere == [], "the page fetched from outside the app"
+
+
+def test_ask_see_cited_answer_sources_and_expand_the_calculation(page: Any) -> None:
+    expect = sync_api.expect
+    expect(page.locator("#ga-footer")).to_contain_text("3 篇文档 documents")
+    page.locator("#ga-question textarea").fill("壁仞研发支出是营收的几倍？")
+    page.keyboard.press("Enter")
+
+    chat = page.locator("#ga-chat")
+    expect(chat).to_contain_text("8.27亿元 ÷ 3.37亿元 = 2.45倍")
+    expect(chat).to_contain_text("[1]")
+    sources = page.locator("#ga-sources")
+    expect(sources.locator("li.ga-source")).to_have_count(2)
+    expect(sources.locator("mark").first).to_have_text("8.27亿元")
+    expect(sources).to_contain_text("测试日报")
+    expect(sources.locator('a[href="https://example.test/biren"]').first).to_be_visible()
+
+    question = page.locator("#ga-question textarea")
+    expect(question).to_be_editable()  # the turn is over: the chat will not be re-rendered under the click
+    step = chat.get_by_text("🧮 计算过程：倍数 = 前者 ÷ 后者")
+    working = chat.locator("strong", has_text="算式")
+    expect(step).to_be_visible()
+    expect(working).to_be_hidden()  # "done" steps start collapsed
+    step.click()
+    expect(working).to_be_visible()
+    expect(chat).to_contain_text("壁仞科技 研发 2024年: 8.27亿元 [1]")
+    page.wait_for_timeout(500)  # let the accordion finish opening before the picture
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui.png"), full_page=True)
+
+
+def test_an_example_about_something_not_in_the_corpus(page: Any) -> None:
+    expect = sync_api.expect
+    page.get_by_text("登临科技估值（语料中没有）").click()
+    expect(page.locator("#ga-chat")).to_contain_text("📭 语料库中没有答案")
+    expect(page.locator("#ga-sources")).to_contain_text("没有给出任何数字")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-refusal.png"), full_page=True)
