@@ -124,8 +124,12 @@ def test_calculation_questions_show_cited_working(
     assert [c.kind for c in answer.calculations] == [kind]
     assert result in answer.text
     assert answer.verification.ok
-    for operand in answer.to_json()["calculations"][0]["operands"]:
-        assert operand["citation"] is None or operand["citation"] >= 1
+    operands = answer.to_json()["calculations"][0]["operands"]
+    cited = [o["citation"] for o in operands]
+    if kind == "proceeds":  # the user's own figures
+        assert cited == [None, None]
+    else:  # figures from the sources, each with its citation number and that citation quoting it
+        assert all(cited) and all(o["text"] in answer.citations[o["citation"] - 1].quote for o in operands)
 
 
 @pytest.mark.slow

@@ -4,6 +4,8 @@ estimate a source states for the same thing. Every figure written here is an ope
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.answer.calculate import Plan
 from assistant.answer.extractive import make_citation
 from assistant.answer.lexicon import METRICS
@@ -80,7 +82,14 @@ def compose(query: Query, plan: Plan, registry: Registry) -> tuple[str, list[Cit
     if not stated:
         lines += [_stated_line(f, cite(f), zh) for f in plan.stated]
         lines += _difference(calc, plan.stated, zh)
-    return "\n".join(lines), citations, [calc] if calc is not None else []
+    return "\n".join(lines), citations, [_numbered(calc, citations)] if calc is not None else []
+
+
+def _numbered(calc: ops.Calculation, citations: list[Citation]) -> ops.Calculation:
+    """The calculation with each cited operand carrying its citation number ``n``."""
+    by_quote = {c.quote: c.n for c in citations}
+    operands = tuple(replace(o, citation=by_quote.get(o.quote)) if o.quote else o for o in calc.operands)
+    return replace(calc, operands=operands)
 
 
 def _difference(calc: ops.Calculation | None, stated: list[SourcedFact], zh: bool) -> list[str]:
