@@ -80,6 +80,18 @@ def docs(tmp_path: Path) -> Path:
     return folder
 
 
+def write_two_page_pdf(path: Path) -> None:
+    """A PDF with one Hygon figure per page (needs fpdf2, the dev extra)."""
+    import fpdf
+
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for line in ("Hygon revenue in 2024 was 91.62 yi yuan.", "Hygon gross margin in 2024 was 63.72%."):
+        pdf.add_page()
+        pdf.multi_cell(0, 10, line)
+    pdf.output(str(path))
+
+
 def make_assistant(store: Path, embedder: FakeEmbeddings | None = None, **settings: object) -> Assistant:
     """An assistant with the deterministic fake embedder over a store directory."""
     return Assistant(Settings(store=store, embedder="fake", **settings), embedder=embedder or FakeEmbeddings())

@@ -9,6 +9,7 @@ import pytest
 from assistant.errors import IngestError
 from assistant.ingest.loaders import iso_date, load
 from assistant.text import normalise
+from tests.conftest import write_two_page_pdf
 
 LIMIT = 20_000_000
 
@@ -54,14 +55,8 @@ def test_html_body_inside_markdown_is_converted(tmp_path: Path) -> None:
 
 
 def test_pdf_text_is_read_per_page(tmp_path: Path) -> None:
-    fpdf = pytest.importorskip("fpdf")
-    pdf = fpdf.FPDF()
-    pdf.set_font("Helvetica", size=12)
-    for line in ("Hygon revenue in 2024 was 91.62 yi yuan.", "Hygon gross margin in 2024 was 63.72%."):
-        pdf.add_page()
-        pdf.multi_cell(0, 10, line)
     path = tmp_path / "hygon.pdf"
-    pdf.output(str(path))
+    write_two_page_pdf(path)
     doc = load(path, LIMIT)
     assert [p.page for p in doc.pages] == [1, 2]
     second = doc.pages[1]

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import make_assistant
+from conftest import make_assistant, write_two_page_pdf
 
 from assistant import Assistant, ConfigError
 from assistant.cli import main
@@ -303,15 +303,9 @@ def test_importing_the_package_does_not_import_gradio() -> None:
 
 
 def test_a_pdf_source_shows_its_page(tmp_path: Path) -> None:
-    fpdf = pytest.importorskip("fpdf")
-    pdf = fpdf.FPDF()
-    pdf.set_font("Helvetica", size=12)
-    for line in ("Hygon revenue in 2024 was 91.62 yi yuan.", "Hygon gross margin in 2024 was 63.72%."):
-        pdf.add_page()
-        pdf.multi_cell(0, 10, line)
     folder = tmp_path / "docs"
     folder.mkdir()
-    pdf.output(str(folder / "hygon.pdf"))
+    write_two_page_pdf(folder / "hygon.pdf")
     with_pdf = make_assistant(tmp_path / "store")
     assert with_pdf.ingest([folder]).ok
     demo = serve(with_pdf)
