@@ -20,7 +20,8 @@ from assistant.types import Citation, Hit
 
 _DATE = re.compile(
     r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s\d{1,2}"
-    r"|\d{1,2}\s(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    r"|\d{1,2}\s(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|\d{4}年第?[一二三四1-4]季度|\d{4}年[上下]半年|q[1-4]\s?\d{4}|(first|second|third|fourth) quarter of \d{4}",
     re.I,
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
