@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -31,6 +32,12 @@ class Settings:
         candidates: chunks taken from each retriever (dense and BM25) before fusion.
         max_question_chars: longer questions get a polite refusal.
         retriever: ``hybrid`` (dense + BM25, the default), ``dense`` or ``bm25`` (the last two for comparisons).
+        llm: ``none`` (the extractive answerer) or ``<provider>:<model>`` for ``init_chat_model``, e.g.
+            ``openai:qwen2.5``, ``anthropic:claude-sonnet-4-5`` or ``ollama:qwen2.5`` (needs the ``[llm]`` extra).
+        llm_base_url: base URL of the model's server, e.g. any OpenAI-compatible one (empty: the provider's).
+        llm_timeout: seconds one model call may take.
+        llm_retries: retries of a failed model call.
+        llm_max_tool_calls: calculator tool calls the model may make for one answer.
     """
 
     store: Path = Path(DEFAULT_STORE)
@@ -44,6 +51,11 @@ class Settings:
     candidates: int = 40
     max_question_chars: int = 2000
     retriever: str = "hybrid"
+    llm: str = "none"
+    llm_base_url: str = ""
+    llm_timeout: float = 60.0
+    llm_retries: int = 1
+    llm_max_tool_calls: int = 4
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -70,6 +82,12 @@ class Settings:
             raise ConfigError("top_k must be >= 1 and candidates >= top_k")
         if self.retriever not in RETRIEVERS:
             raise ConfigError(f"Unknown retriever '{self.retriever}'. Use one of: {', '.join(RETRIEVERS)}")
+        if self.llm != "none" and not re.fullmatch(r"[\w-]+:\S+", self.llm):
+            raise ConfigError(
+                f"ASSISTANT_LLM='{self.llm}' is not 'none' or '<provider>:<model>', e.g. 'openai:qwen2.5'"
+            )
+        if self.llm_timeout <= 0 or self.llm_retries < 0 or self.llm_max_tool_calls < 0:
+            raise ConfigError("llm_timeout must be > 0, llm_retries and llm_max_tool_calls >= 0")
         return replace(self, store=Path(self.store), corpus=corpus)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ class Assistant:
         chroma_client: a Chroma client overriding the embedded on-disk one.
         registry: the company registry (default: the shipped one).
         rebuild: drop the existing index first (needed to switch embedders).
+        chat_model: a LangChain chat model overriding ``settings.llm`` (tests pass
+            :class:`~assistant.testing.ScriptedChatModel`); with neither, answers are extractive.
     """
 
     def __init__(
@@ -46,6 +48,7 @@ class Assistant:
         chroma_client: Any = None,
         registry: Registry | None = None,
         rebuild: bool = False,
+        chat_model: Any = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or make_embedder(self.settings.embedder)
@@ -53,6 +56,11 @@ class Assistant:
         self.store = Store(
             self.settings.store, self.embedder, embedder_name(self.embedder), chroma_client, reset=rebuild
         )
+        if chat_model is None and self.settings.llm != "none":
+            from assistant.llm.models import make_chat_model
+
+            chat_model = make_chat_model(self.settings)
+        self.chat_model = chat_model
 
     # -- ingestion -------------------------------------------------------------------------------------------
     def ingest(
@@ -112,14 +120,29 @@ class Assistant:
         timings["retrieve_ms"] = _ms(mark)
         mark = time.perf_counter()
         answer = self._calculation(query, hits) or self._extract(query, hits)
+        if self.chat_model is not None and not answer.refused:
+            answer = yield from self._generate(question, query, hits, answer)
+        else:
+            answer.verification = verify(answer.text, answer.citations, answer.calculations, question)
+            lines = answer.text.split("\n")
+            for i in range(1, len(lines) + 1):
+                yield "\n".join(lines[:i])
         timings["compose_ms"] = _ms(mark)
-        answer.verification = verify(answer.text, answer.citations, answer.calculations, question)
-        lines = answer.text.split("\n")
-        for i in range(1, len(lines) + 1):
-            yield "\n".join(lines[:i])
         timings["total_ms"] = _ms(started)
         answer.timings, answer.query = timings, self._dense_query(query)
         yield answer
+
+    def _generate(self, question: str, query: Query, hits: list[Hit], base: Answer) -> Generator[str, None, Answer]:
+        """LLM mode: stream the model's draft, return the checked answer (``base`` is the offline fallback)."""
+        from assistant.llm import chain
+
+        final = base
+        for item in chain.answer(self.chat_model, self.settings, question, query, hits, self.registry, base):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                yield item
+        return final
 
     def retrieve(
         self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None

@@ -23,10 +23,17 @@ _MARK = re.compile(r"\[(\d+)\]")
 
 @dataclass
 class Verification:
-    """What the grounding check found."""
+    """What the grounding check found.
+
+    Attributes:
+        checked: figures checked.
+        unsupported: figures of the answer that no cited source, calculation or the question supports.
+        removed: sentences of a model's draft that were dropped because a figure in them was unsupported.
+    """
 
     checked: int = 0
     unsupported: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -35,7 +42,12 @@ class Verification:
 
     def to_json(self) -> dict[str, Any]:
         """The ``verification`` field of ``ask --json``."""
-        return {"figures_checked": self.checked, "unsupported": list(self.unsupported), "ok": self.ok}
+        return {
+            "figures_checked": self.checked,
+            "unsupported": list(self.unsupported),
+            "removed": list(self.removed),
+            "ok": self.ok,
+        }
 
 
 def verify(

@@ -43,6 +43,7 @@ def test_ask_json_contract_in_a_fresh_process(tmp_path: Path, docs: Path) -> Non
     assert set(data) >= CONTRACT and data["refused"] is False
     assert data["citations"] and set(data["citations"][0]) >= CITATION
     assert "42.1亿-48.5亿港元" in data["citations"][0]["quote"] and "[1]" in data["answer"]
+    assert data["verification"]["ok"] is True and data["verification"]["removed"] == []
     assert all(isinstance(v, float | int) for v in data["timings_ms"].values())
 
 

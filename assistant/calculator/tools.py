@@ -53,6 +53,21 @@ def _run(kind: str, **args: Any) -> dict[str, Any]:
         raise ToolException(str(exc)) from exc
 
 
+def run_tool_call(name: str, args: dict[str, Any]) -> ops.Calculation:
+    """The calculation a ``calc_<kind>`` tool call asks for (what the tool itself returns as JSON).
+
+    Raises:
+        CalculatorError: for an unknown tool or arguments the calculation cannot use.
+    """
+    kind = name.removeprefix("calc_")
+    if kind not in _SPECS or not name.startswith("calc_"):
+        raise CalculatorError(f"Unknown calculator tool '{name}'. Use one of: {', '.join('calc_' + k for k in _SPECS)}")
+    try:
+        return _calculate(kind, dict(args))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise CalculatorError(f"Missing or malformed argument for '{name}': {exc}") from None
+
+
 def _calculate(kind: str, a: dict[str, Any]) -> ops.Calculation:
     if kind == "proceeds":
         return ops.proceeds(figure(a["shares"]), figure(a["price"]))
