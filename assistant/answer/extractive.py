@@ -27,7 +27,7 @@ _DATE = re.compile(
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _YEAR_WORDS = ("哪年", "哪一年", "which year", "what year")
 _RELIABILITY_BONUS = {"primary": 0.4, "news": 0.2, "digest": 0.0, "user": -0.3}
-MAX_SENTENCES = 3
+MAX_SENTENCES = 4
 
 
 @dataclass
