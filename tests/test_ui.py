@@ -54,6 +54,17 @@ def client(demo: Any, **kwargs: Any) -> Client:
     return Client(demo.local_url, analytics_enabled=False, verbose=False, **kwargs)
 
 
+def ask_over(folder: Path, store: Path, question: str) -> Any:
+    """Ingest ``folder`` into a fresh store, serve it, ask one question; returns (messages, sources HTML)."""
+    fresh = make_assistant(store)
+    assert fresh.ingest([folder]).ok
+    demo = serve(fresh)
+    try:
+        return client(demo).predict(question, api_name="/chat")
+    finally:
+        demo.close()
+
+
 def final_text(messages: Any) -> str:
     """The answer message of a final ``/chat`` output (a list of messages) or a partial one (a string)."""
     return messages if isinstance(messages, str) else messages[0]["content"]
@@ -229,13 +240,7 @@ def test_everything_from_the_corpus_is_escaped(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    hostile = make_assistant(tmp_path / "store")
-    assert hostile.ingest([folder]).ok
-    demo = serve(hostile)
-    try:
-        messages, sources = client(demo).predict("壁仞科技2024年营收是多少？", api_name="/chat")
-    finally:
-        demo.close()
+    messages, sources = ask_over(folder, tmp_path / "store", "壁仞科技2024年营收是多少？")
     assert "&lt;b&gt;Biren&lt;/b&gt; &amp; &lt;script&gt;" in sources and "&lt;img src=x" in sources
     assert "<script" not in sources and "<img" not in sources and "<a " not in sources
     assert 'href="javascript' not in sources and "<mark>3.37亿元</mark>" in sources
@@ -306,12 +311,6 @@ def test_a_pdf_source_shows_its_page(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     write_two_page_pdf(folder / "hygon.pdf")
-    with_pdf = make_assistant(tmp_path / "store")
-    assert with_pdf.ingest([folder]).ok
-    demo = serve(with_pdf)
-    try:
-        messages, sources = client(demo).predict("What was Hygon's gross margin in 2024?", api_name="/chat")
-    finally:
-        demo.close()
+    messages, sources = ask_over(folder, tmp_path / "store", "What was Hygon's gross margin in 2024?")
     assert "63.72%" in final_text(messages) and "[1]" in final_text(messages)
     assert '<div class="ga-meta">p. 2</div>' in sources and "<mark>63.72%</mark>" in sources
