@@ -157,7 +157,7 @@ def strong_terms(question: str, registry: Registry) -> list[str]:
     """Product codes (S4000, 910C) and company-like names (登临科技) the evidence must mention, or the answer is
     about something else. Number formats (FP16), periods (H1, FY24) and known companies are not included."""
     norm = normalise_for_match(question)
-    known = {normalise_for_match(n) for n in registry.all_names()}
+    known = _vocabulary(registry)[2]  # the normalised aliases, computed once per registry
     codes = [c.replace(" ", "") for c in _CODE.findall(norm) if not _FORMAT_CODE.match(c.replace(" ", ""))]
     codes = [c for c in codes if c not in known and not c.isdigit() and not _YEAR.fullmatch(c)]
     names = [
