@@ -493,7 +493,6 @@ _PLANNERS = {
     "sum": _sum,
     "convert": _convert,
 }
-METRIC_NAMES = {k: v[0] for k, v in METRICS.items()}
 
 
 ESTIMATE_WORDS = {

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from assistant.answer.query import Period, Query
 from assistant.calculator.ops import Rate
-from assistant.conflicts import SourcedFact, consistent, preference, sourced
+from assistant.conflicts import SourcedFact, preference, sourced
 from assistant.numbers import Quantity, parse_quantities
 from assistant.store import Store
 from assistant.text import normalise
@@ -100,14 +100,6 @@ class Pool:
         """Period labels for which a figure exists, latest (then longest) first."""
         labels = {f.fact.period for f in self.facts if f.fact.company == company and f.fact.metric == metric}
         return sorted((p for p in labels if p), key=period_key, reverse=True)
-
-    def disagreeing(self, chosen: SourcedFact) -> list[SourcedFact]:
-        """Other sources' values for the same figure that cannot be reconciled with the chosen one."""
-        return [
-            f
-            for f in self.facts
-            if f.fact.key == chosen.fact.key and not consistent(f.fact.quantity, chosen.fact.quantity)
-        ]
 
 
 def _firm(q: Quantity) -> int:
