@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 from assistant.types import Answer
 
 
@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", type=Path, help="write the PNG chart here")
     p.add_argument("--thresholds", type=Path, help="exit 1 when a metric of ours misses thresholds.yaml")
     p.add_argument("--work", type=Path, default=Path(".assistant-eval"), help="scratch folder for baseline indexes")
+    p.add_argument("--llm", help="answer with this chat model (<provider>:<model>); adds the extractive baseline")
+    p.add_argument("--every", type=int, default=1, metavar="K", help="run every K-th case only (a quick sample)")
     p.set_defaults(handler=_eval)
 
     p = sub.add_parser("slack", parents=[common], help="run the Slack bot (Socket Mode or the HTTP Events API)")
@@ -78,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="HTTP mode: address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on (default 3000)")
     p.set_defaults(handler=_slack)
+
+    p = sub.add_parser("llm-serve", help="serve the bundled local model, OpenAI-compatible (extra [local-llm])")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    p.add_argument("--model", type=Path, help="serve this GGUF file instead of the bundled model")
+    p.add_argument("--context", type=int, default=4096, help="context window in tokens (default 4096)")
+    p.set_defaults(handler=_llm_serve)
     return parser
 
 
@@ -123,7 +132,8 @@ def _ready(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _ask(args: argparse.Namespace) -> int:
-    answer = _ready(args).ask(args.question)
+    assistant = _ready(args)
+    answer = assistant.ask(args.question) if args.json else _answer_streaming(assistant, args.question, [])
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -135,12 +145,16 @@ def _eval(args: argparse.Namespace) -> int:
     from assistant.evals import report, runner
     from assistant.evals.cases import load_cases
 
-    cases = load_cases(args.cases)
-    assistant = _assistant(args, retriever=args.retriever)
+    if args.every < 1:
+        raise ConfigError("--every must be >= 1")
+    cases = load_cases(args.cases)[:: args.every]
+    assistant = _assistant(args, retriever=args.retriever, llm=args.llm)
     assistant.ensure_index(progress=_progress_bar())
     names = [] if args.baselines in ("", "none") else list(runner.BASELINES)
     if args.baselines not in ("all", "", "none"):
         names = [b.strip() for b in args.baselines.split(",") if b.strip()]
+    if args.llm and "extractive" not in names:
+        names.insert(0, "extractive")
     result = runner.run(assistant, cases, names, args.work)
     print(runner.write(result, args.report, args.json, args.plot))
     if args.thresholds:
@@ -176,10 +190,41 @@ def _chat(args: argparse.Namespace) -> int:
             break
         if not question:
             break
-        answer = assistant.ask(question, history)
+        answer = _answer_streaming(assistant, question, history)
         print(format_answer(answer), end="\n\n")
         history.append(question)
     return 0
+
+
+def _llm_serve(args: argparse.Namespace) -> int:
+    from assistant.llm import local
+
+    local.serve(args.host, args.port, args.model, args.context)
+    return 0  # pragma: no cover - serve replaces this process
+
+
+def _answer_streaming(assistant, question: str, history: list[str]) -> Answer:  # type: ignore[no-untyped-def]
+    """LLM mode: the model's draft streams to stderr as it is written; the checked answer is returned.
+
+    Only the checked answer reaches stdout, so a pipe never carries a figure the grounding check removed.
+    """
+    if assistant.chat_model is None:
+        return assistant.ask(question, history)
+    shown = ""
+    for item in assistant.stream(question, history):
+        if isinstance(item, Answer):
+            _end_draft(shown)
+            return item
+        sys.stderr.write(item[len(shown) :] if item.startswith(shown) else "\n" + item)
+        sys.stderr.flush()
+        shown = item
+    raise AssertionError("Assistant.stream ends with an Answer")  # pragma: no cover
+
+
+def _end_draft(draft: str) -> None:
+    if draft:
+        sys.stderr.write("\n── draft ends; the checked answer follows ──\n")
+        sys.stderr.flush()
 
 
 def _ui(args: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ class Settings:
         llm: ``none`` (the extractive answerer) or ``<provider>:<model>`` for ``init_chat_model``, e.g.
             ``openai:qwen2.5``, ``anthropic:claude-sonnet-4-5`` or ``ollama:qwen2.5`` (needs the ``[llm]`` extra).
         llm_base_url: base URL of the model's server, e.g. any OpenAI-compatible one (empty: the provider's).
+        llm_temperature: sampling temperature (0: the most likely words, the same answer each time).
         llm_timeout: seconds one model call may take.
         llm_retries: retries of a failed model call.
         llm_max_tool_calls: calculator tool calls the model may make for one answer.
@@ -53,6 +54,7 @@ class Settings:
     retriever: str = "hybrid"
     llm: str = "none"
     llm_base_url: str = ""
+    llm_temperature: float = 0.0
     llm_timeout: float = 60.0
     llm_retries: int = 1
     llm_max_tool_calls: int = 4
@@ -86,6 +88,8 @@ class Settings:
             raise ConfigError(
                 f"ASSISTANT_LLM='{self.llm}' is not 'none' or '<provider>:<model>', e.g. 'openai:qwen2.5'"
             )
+        if not 0 <= self.llm_temperature <= 2:
+            raise ConfigError("llm_temperature must be between 0 and 2")
         if self.llm_timeout <= 0 or self.llm_retries < 0 or self.llm_max_tool_calls < 0:
             raise ConfigError("llm_timeout must be > 0, llm_retries and llm_max_tool_calls >= 0")
         return replace(self, store=Path(self.store), corpus=corpus)

@@ -104,6 +104,7 @@ class Answer:
     calculations: list[Any] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     verification: Any = None
+    written_by: str = "offline"  # "offline" (quotes and calculator), "model" (checked LLM answer) or "fallback"
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract printed by ``gpu-assistant ask --json``."""
@@ -114,5 +115,6 @@ class Answer:
             "calculations": [c.to_json() for c in self.calculations],
             "conflicts": list(self.conflicts),
             "verification": self.verification.to_json() if self.verification is not None else None,
+            "written_by": self.written_by,
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
         }

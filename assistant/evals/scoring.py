@@ -38,6 +38,8 @@ class Score:
     figures_unsupported: int = 0
     calc_ok: bool | None = None
     seconds: float = 0.0
+    figures_removed: int = 0
+    fallback: bool = False
 
     @property
     def correct(self) -> bool:
@@ -69,6 +71,9 @@ class Score:
 def score(case: Case, system: str, answer: Answer, ranking: list[Hit], seconds: float = 0.0) -> Score:
     """Score one answer (and the retrieval ranking behind it)."""
     result = Score(case.id, case.category, system, answer.refused, case.refused, seconds=seconds)
+    result.fallback = answer.written_by == "fallback"
+    removed = answer.verification.removed if answer.verification is not None else []
+    result.figures_removed = sum(len(parse_quantities(_MARK.sub(" ", sentence))) for sentence in removed)
     _retrieval(result, case, ranking)
     if not answer.refused:
         _figures(result, case, answer.text)

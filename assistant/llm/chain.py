@@ -140,6 +140,7 @@ def answer(
         language=query.language,
         calculations=calculations,
         conflicts=list(base.conflicts),
+        written_by="model",
     )
     result.verification = replace(
         verify(checked.text, sources, calculations, question), removed=checked.verification.removed
@@ -205,6 +206,6 @@ def _text(content: Any) -> str:
 
 def _fallback(base: Answer, question: str, reason: str, removed: Sequence[str] = ()) -> Answer:
     """The offline answer, prefixed with a notice saying why the model's answer is not shown."""
-    answer = replace(base, text=fallback_notice(reason, base.language) + "\n" + base.text)
+    answer = replace(base, text=fallback_notice(reason, base.language) + "\n" + base.text, written_by="fallback")
     answer.verification = replace(verify(base.text, base.citations, base.calculations, question), removed=list(removed))
     return answer

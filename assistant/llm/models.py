@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from assistant.config import Settings
@@ -26,8 +27,11 @@ def make_chat_model(settings: Settings) -> Any:
     kwargs: dict[str, Any] = {"timeout": settings.llm_timeout, "max_retries": settings.llm_retries}
     if provider == "ollama":
         kwargs = {"client_kwargs": {"timeout": settings.llm_timeout}}
+    kwargs["temperature"] = settings.llm_temperature
     if settings.llm_base_url:
         kwargs["base_url"] = settings.llm_base_url
+        if provider == "openai" and not os.environ.get("OPENAI_API_KEY"):
+            kwargs["api_key"] = "unused"  # local OpenAI-compatible servers (llama.cpp, vLLM) take any key
     try:
         return init_chat_model(model, model_provider=provider, **kwargs)
     except ImportError:

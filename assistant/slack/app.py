@@ -1,17 +1,20 @@
 """The Slack bot as a Bolt app: ``create_app(assistant)`` wires the listeners; starting it is ``server.py``'s job.
 
 It answers ``app_mention`` events in channels and ``message`` events in direct messages, in the thread of the
-asking message: a "searching…" placeholder is posted at once and then updated with the answer. Earlier user
+asking message: a "searching…" placeholder is posted at once and then updated with the answer (in LLM mode first
+with the model's draft as it grows, marked as unchecked, at most once a second). Earlier user
 turns of the thread are the follow-up history. Each delivery is processed once (retries are dropped by
 ``event_id``), bots are never answered, rate-limited Web API calls are retried, and failures get a short apology.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.errors import ConfigError, missing_extra
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
 HISTORY_TURNS = 20
 """Most earlier user turns of a thread handed to the assistant as history."""
 RATE_LIMIT_RETRIES = 3
+DRAFT_INTERVAL = 1.0
+"""Least seconds between two updates of the placeholder with a model's growing draft (Slack's ~1 update/s)."""
 """How often a Web API call answered with HTTP 429 is retried (after its Retry-After)."""
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,22 @@ class Answerer(Protocol):
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
         """Answer ``question`` given the earlier user questions ``history``."""
         ...
+
+
+def answer_streaming(
+    assistant: Answerer, question: str, history: Sequence[Any], on_draft: Callable[[str], None]
+) -> Answer:
+    """The answer; with a chat model (LLM mode) its draft goes to ``on_draft`` at most every ``DRAFT_INTERVAL``."""
+    if getattr(assistant, "chat_model", None) is None or not hasattr(assistant, "stream"):
+        return assistant.ask(question, history)
+    last = 0.0
+    for item in assistant.stream(question, history):
+        if isinstance(item, Answer):
+            return item
+        if item.strip() and time.monotonic() - last >= DRAFT_INTERVAL:
+            on_draft(item)
+            last = time.monotonic()
+    raise AssertionError("Assistant.stream ends with an Answer")  # pragma: no cover
 
 
 def create_app(
@@ -147,8 +168,9 @@ class _Bot:
                 return
             placeholder = self._post(client, channel, thread_ts, blocks.searching(question))
             history = self._history(client, event, context.bot_user_id) if event.get("thread_ts") else []
+            draft = functools.partial(self._show_draft, client, channel, placeholder, question)
             with self._asking:
-                answer = self.assistant.ask(question, history)
+                answer = answer_streaming(self.assistant, question, history, draft)
             reply = blocks.answer_message(answer)
             client.chat_update(channel=channel, ts=placeholder, text=reply.text, blocks=reply.blocks)
         except Exception:
@@ -165,6 +187,11 @@ class _Bot:
     def _post(client: WebClient, channel: str, thread_ts: str, message: blocks.Message) -> str:
         response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text)
         return str(response["ts"])
+
+    @staticmethod
+    def _show_draft(client: WebClient, channel: str, placeholder: str, question: str, text: str) -> None:
+        message = blocks.draft(text, question)
+        client.chat_update(channel=channel, ts=placeholder, text=message.text, blocks=[])
 
     @staticmethod
     def _history(client: WebClient, event: dict[str, Any], bot_user_id: str | None) -> list[str]:

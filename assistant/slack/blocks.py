@@ -64,6 +64,15 @@ def searching(question: str) -> Message:
     return Message("正在检索资料…" if is_chinese(question) else "Searching the sources…")
 
 
+def draft(text: str, question: str) -> Message:
+    """The placeholder while a model writes: its draft so far, marked as not yet checked."""
+    if is_chinese(question):
+        note = "_（草稿：数字核查后才会给出最终回答）_"
+    else:
+        note = "_(draft: the final answer follows once its figures are checked)_"
+    return Message(_clip(escape(text), SECTION_LIMIT - len(note) - 2) + "\n" + note)
+
+
 def apology(question: str) -> Message:
     """What the thread gets when answering failed: short, and never a traceback."""
     if is_chinese(question):
