@@ -81,6 +81,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on (default 3000)")
     p.set_defaults(handler=_slack)
 
+    p = sub.add_parser("bench", help="benchmark ours vs the naive LangChain pipeline, or the scale run")
+    p.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped corpus)")
+    p.add_argument("--embedder", default="e5-small", help="embedder of both systems (default e5-small)")
+    p.add_argument("--cases", type=Path, help="questions: an eval cases file (default: evals/cases.yaml)")
+    p.add_argument("--every", type=int, default=1, metavar="K", help="use every K-th case only")
+    p.add_argument("--scale", metavar="SIZES", help="instead: the scale run at these chunk counts, e.g. 10000,100000")
+    p.add_argument("--work", type=Path, default=Path(".assistant-bench"), help="scratch folder (emptied first)")
+    p.add_argument("--report", type=Path, help="write the Markdown report here")
+    p.add_argument("--json", type=Path, help="write the figures as JSON here")
+    p.add_argument("--plot", type=Path, help="scale run: write the latency/RSS plot (PNG) here")
+    p.set_defaults(handler=_bench)
+
     p = sub.add_parser("llm-serve", help="serve the bundled local model, OpenAI-compatible (extra [local-llm])")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
@@ -193,6 +205,40 @@ def _chat(args: argparse.Namespace) -> int:
         answer = _answer_streaming(assistant, question, history)
         print(format_answer(answer), end="\n\n")
         history.append(question)
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    if args.every < 1:
+        raise ConfigError("--every must be >= 1")
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    if args.scale:
+        from assistant.bench import scale
+
+        try:
+            sizes = [int(s) for s in args.scale.split(",") if s.strip()]
+        except ValueError:
+            raise ConfigError(f"--scale takes chunk counts like 10000,100000, not {args.scale!r}") from None
+        rows = scale.run_scale(sizes, args.work, progress=say)
+        text, figures = scale.markdown(rows), [vars(r) for r in rows]
+        if args.plot:
+            scale.plot(rows, args.plot)
+    else:
+        from assistant.bench import pipeline
+        from assistant.core import PACKAGE_CORPUS
+
+        result = pipeline.run_bench(
+            args.corpus or PACKAGE_CORPUS, args.work, args.embedder, args.cases, args.every, progress=say
+        )
+        text, figures = pipeline.markdown(result), result.to_json()
+    print(text)
+    if args.report:
+        args.report.write_text(text, encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from assistant.errors import ConfigError
 
@@ -14,6 +15,9 @@ DEFAULT_STORE = ".assistant"
 DEFAULT_EMBEDDER = "e5-small"
 _ENV_PREFIX = "ASSISTANT_"
 RETRIEVERS = ("hybrid", "dense", "bm25")
+DEFAULT_COLLECTION = "chunks"
+# Chroma's own rule for collection names (checked here so a bad name fails before any server is contacted).
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,7 @@ class Settings:
     """Configuration of an :class:`~assistant.Assistant`.
 
     Attributes:
-        store: directory of the embedded index (Chroma + BM25).
+        store: directory of the embedded index (Chroma + BM25); with ``chroma_url`` only the BM25 index lives here.
         embedder: ``e5-small`` (bundled), ``sentence-transformers:<name or path>`` or ``fake``.
         corpus: folder ingested when the store is empty and ``auto_ingest`` is on.
         auto_ingest: build the index from ``corpus`` on first use if the store is empty.
@@ -39,6 +43,11 @@ class Settings:
         llm_timeout: seconds one model call may take.
         llm_retries: retries of a failed model call.
         llm_max_tool_calls: calculator tool calls the model may make for one answer.
+        chroma_url: ``http(s)://HOST:PORT`` of a Chroma server (``chroma run --path DIR --port N``) holding the
+            chunks instead of the embedded index under ``store``, so several app processes or machines can share
+            one index. Empty (the default): embedded. Each process still keeps its BM25 index under ``store``.
+        chroma_collection: the Chroma collection holding the chunks (default ``chunks``); several corpora, or test
+            runs, can share one server under different names.
     """
 
     store: Path = Path(DEFAULT_STORE)
@@ -58,6 +67,8 @@ class Settings:
     llm_timeout: float = 60.0
     llm_retries: int = 1
     llm_max_tool_calls: int = 4
+    chroma_url: str = ""
+    chroma_collection: str = DEFAULT_COLLECTION
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -92,7 +103,31 @@ class Settings:
             raise ConfigError("llm_temperature must be between 0 and 2")
         if self.llm_timeout <= 0 or self.llm_retries < 0 or self.llm_max_tool_calls < 0:
             raise ConfigError("llm_timeout must be > 0, llm_retries and llm_max_tool_calls >= 0")
+        if self.chroma_url:
+            parse_chroma_url(self.chroma_url)
+        if not _COLLECTION_NAME.fullmatch(self.chroma_collection):
+            raise ConfigError(
+                f"ASSISTANT_CHROMA_COLLECTION='{self.chroma_collection}' is not a valid Chroma collection name: "
+                "3-512 characters from a-z, A-Z, 0-9, '.', '_' and '-', starting and ending with a letter or digit"
+            )
         return replace(self, store=Path(self.store), corpus=corpus)
+
+
+def parse_chroma_url(url: str) -> tuple[str, str, int]:
+    """Split ``http(s)://HOST:PORT`` into (scheme, host, port); anything else is a :class:`ConfigError`."""
+    problem = f"ASSISTANT_CHROMA_URL='{url}' is not a Chroma server address like http://127.0.0.1:8000"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{problem} ({exc})") from exc
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"{problem}: the scheme must be http or https")
+    if not parts.hostname or port is None:
+        raise ConfigError(f"{problem}: give both the host and the port")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(f"{problem}: only the scheme, host and port are allowed")
+    return parts.scheme, parts.hostname, port
 
 
 def _coerce(name: str, kind: object, raw: str) -> object:

@@ -33,7 +33,7 @@ class Assistant:
     Args:
         settings: configuration; defaults to :meth:`Settings.from_env`.
         embedder: an embedder instance overriding ``settings.embedder`` (tests pass a fake).
-        chroma_client: a Chroma client overriding the embedded on-disk one.
+        chroma_client: a Chroma client overriding the embedded on-disk one (or ``settings.chroma_url``'s).
         registry: the company registry (default: the shipped one).
         rebuild: drop the existing index first (needed to switch embedders).
         chat_model: a LangChain chat model overriding ``settings.llm`` (tests pass
@@ -54,7 +54,13 @@ class Assistant:
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.registry = registry or default_registry()
         self.store = Store(
-            self.settings.store, self.embedder, embedder_name(self.embedder), chroma_client, reset=rebuild
+            self.settings.store,
+            self.embedder,
+            embedder_name(self.embedder),
+            chroma_client,
+            reset=rebuild,
+            url=self.settings.chroma_url,
+            collection=self.settings.chroma_collection,
         )
         if chat_model is None and self.settings.llm != "none":
             from assistant.llm.models import make_chat_model

@@ -36,10 +36,15 @@ def fuse(rankings: list[list[Hit]], k: int = RRF_K) -> list[Hit]:
     return fused
 
 
-def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.9) -> list[Hit]:
-    """Drop chunks whose character bigrams mostly repeat a better-ranked chunk (republished copies)."""
+def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.9, limit: int | None = None) -> list[Hit]:
+    """Drop chunks whose character bigrams mostly repeat a better-ranked chunk (republished copies).
+
+    With ``limit``, stop once that many are kept: each hit is compared with every kept one, so collapsing all ~80
+    fused candidates when only the top 8 are used cost ~40 ms a question; the kept ones are the same."""
     kept: list[tuple[Hit, set[str]]] = []
     for hit in hits:
+        if limit is not None and len(kept) >= limit:
+            break
         text = normalise_for_match(hit.text)
         grams = {text[i : i + 2] for i in range(len(text) - 1)}
         if any(_jaccard(grams, other) >= threshold for _, other in kept):
@@ -51,7 +56,10 @@ def collapse_near_duplicates(hits: list[Hit], threshold: float = 0.9) -> list[Hi
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not (a and b):
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)  # |a ∪ b| without building the union
 
 
 def search(
@@ -76,7 +84,7 @@ def search(
             if hit.chunk_id not in best or hit.fused_score > best[hit.chunk_id].fused_score:
                 best[hit.chunk_id] = hit
     ranked = sorted(best.values(), key=lambda h: -h.fused_score)
-    return collapse_near_duplicates(ranked)[:k]
+    return collapse_near_duplicates(ranked, limit=k)[:k]
 
 
 class HybridRetriever(BaseRetriever):

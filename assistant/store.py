@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import shutil
+import tempfile
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.config import DEFAULT_COLLECTION, parse_chroma_url
 from assistant.entities import default_registry
-from assistant.errors import StoreError
+from assistant.errors import ConfigError, StoreError
 from assistant.facts import annotate
 from assistant.tokenize import tokenize
 from assistant.types import Chunk, Document, Hit
 
-COLLECTION = "chunks"
+COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
 SCHEMA = "2"
 _BM25_DIR = "bm25"
+# Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
+# process's ingest shows in this process's BM25 results at most this many seconds late.
+KEYWORD_REFRESH_SECONDS = 2.0
+# A BM25 snapshot of another generation (or a temp folder a crashed writer left) is deleted once it is this old;
+# younger ones may still be read, or written, by another process sharing the folder.
+_SNAPSHOT_GRACE_SECONDS = 120.0
+_PAGE = 5000  # chunks fetched per Chroma ``get`` when reading the whole collection
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -91,60 +107,189 @@ class _KeywordIndex:
     texts: list[str] = field(default_factory=list)
     metadatas: list[dict[str, Any]] = field(default_factory=list)
     bm25: Any = None
+    columns: dict[tuple[str, ...], Any] = field(default_factory=dict)  # metadata columns as arrays, built on demand
+
+    def mask(self, filters: Filters) -> Any:
+        """``filters.accepts`` of every chunk, as a boolean array from cached columns: a Python pass over every
+        chunk's metadata per question cost ~15 ms at 10k chunks and ~150 ms at 100k."""
+        import numpy as np
+
+        mask = np.ones(len(self.ids), dtype=bool)
+        if filters.companies:
+            mask &= np.any([self._column(("co", c)) for c in filters.companies], axis=0)
+        if filters.date_from:
+            mask &= self._column(("ts",)) >= _date_int(filters.date_from)
+        if filters.date_to:
+            mask &= self._column(("ts",)) <= _date_int(filters.date_to)
+        if filters.source_ids:
+            mask &= np.any([self._column(("source", s)) for s in filters.source_ids], axis=0)
+        return mask
+
+    def _column(self, key: tuple[str, ...]) -> Any:
+        """One metadata test over every chunk, computed once per index (the index is replaced when chunks change)."""
+        import numpy as np
+
+        column = self.columns.get(key)
+        if column is None:
+            kind, *arg = key
+            if kind == "co":
+                values: list[Any] = [bool(m.get(f"co_{arg[0]}")) for m in self.metadatas]
+            elif kind == "ts":
+                values = [int(m.get("published_ts", 0)) for m in self.metadatas]
+            else:
+                values = [m.get("source_id") == arg[0] for m in self.metadatas]
+            column = self.columns[key] = np.array(values, dtype=np.int64 if kind == "ts" else bool)
+        return column
 
 
 class Store:
-    """Chunks in Chroma (cosine space) and a BM25 index over jieba tokens, kept in step by a generation id."""
+    """Chunks in Chroma (cosine space) and a BM25 index over jieba tokens, kept in step by a generation id.
+
+    Chroma is embedded (``PersistentClient`` under ``path/chroma``) or, with ``url``, a Chroma server that several
+    app processes or machines share (``HttpClient``). Every write first sets a new random *generation* in the
+    collection's metadata (and, on a server, again after the write, so a reader that rebuilt in the middle of
+    someone's write sees one more change). BM25 is not in Chroma: each process builds it from the collection's
+    documents and persists it under ``path/bm25/<generation>/`` with the generation inside, so it is loaded instead
+    of rebuilt while the collection has not changed, and rebuilt when it has (an interrupted ingest included).
+
+    Several processes may share one ``path``: a snapshot is written to a temporary folder and renamed into place in
+    one step (a reader never sees half a snapshot; when two processes build the same generation the first rename
+    wins), and snapshots of other generations are deleted only after a grace period.
+
+    On a server another process may write at any time, but a Chroma ``Collection`` keeps the metadata it was
+    fetched with; so before keyword search the collection is fetched again, at most every
+    :data:`KEYWORD_REFRESH_SECONDS`, to notice a new generation (an embedded store only changes through this
+    object, which keeps today's behaviour: no refresh). Dense search always asks Chroma, so it is never stale.
+    An unreachable server is a :class:`StoreError` naming the URL.
+
+    Args:
+        path: the store directory (embedded Chroma and the BM25 snapshots).
+        embedder: embeds queries (documents are embedded by the ingest pipeline).
+        embedder_name: recorded in the collection; another embedder is refused.
+        client: a Chroma client to use instead of the embedded one or ``url``'s.
+        reset: drop the collection first.
+        url: ``http(s)://HOST:PORT`` of a Chroma server; empty for the embedded store.
+        collection: the collection's name (several corpora can share one server).
+    """
 
     def __init__(
-        self, path: Path, embedder: Embeddings, embedder_name: str, client: Any = None, reset: bool = False
+        self,
+        path: Path,
+        embedder: Embeddings,
+        embedder_name: str,
+        client: Any = None,
+        reset: bool = False,
+        *,
+        url: str = "",
+        collection: str = COLLECTION,
     ) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
         self.path = Path(path)
         self.embedder = embedder
         self.embedder_name = embedder_name
+        self.collection_name = collection
         if client is None:
-            self.path.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(
-                path=str(self.path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            client = connect(url) if url else _embedded_client(self.path)
         self._client = client
-        self._collection = client.get_or_create_collection(
-            COLLECTION,
-            metadata={"hnsw:space": "cosine", "embedder": embedder_name, "generation": "new", "schema": SCHEMA},
-            embedding_function=None,
-        )
+        self.url = url or _server_url(client)
+        self._shared = bool(self.url)
+        self._refreshed_at = time.monotonic()
         self._keyword = _KeywordIndex()
+        self._collection = self._call(self._open_collection, "new")
         if reset:
             self.reset()
-        self._check_embedder()
-        self._check_schema()
+        self._call(self._check_embedder)
+        self._call(self._check_schema)
+
+    @property
+    def location(self) -> str:
+        """Where the chunks live, for messages: the store directory or the server's collection."""
+        if self._shared:
+            return f"collection '{self.collection_name}' on the Chroma server {self.url}"
+        return str(self.path)
+
+    def _open_collection(self, generation: str) -> Any:
+        """Get the collection, creating it (with ``generation``) if it does not exist yet."""
+        return self._client.get_or_create_collection(
+            self.collection_name,
+            metadata={
+                "hnsw:space": "cosine",
+                "embedder": self.embedder_name,
+                "generation": generation,
+                "schema": SCHEMA,
+            },
+            embedding_function=None,
+        )
+
+    def _call(self, action: Callable[..., _T], *args: Any) -> _T:
+        """Run one Chroma operation; on a server, turn connection failures into a :class:`StoreError`, and look
+        the collection up again once when another process dropped it (``--rebuild``)."""
+        if not self._shared:
+            return action(*args)
+        import httpx
+        from chromadb.errors import NotFoundError
+
+        try:
+            try:
+                return action(*args)
+            except NotFoundError:
+                self._refresh(force=True)
+                return action(*args)
+        except httpx.TransportError as exc:
+            raise StoreError(_unreachable(self.url, exc)) from exc
+
+    def _refresh(self, force: bool = False) -> None:
+        """Server mode: fetch the collection again (its generation may be another process's), at most every
+        :data:`KEYWORD_REFRESH_SECONDS` unless forced."""
+        if not self._shared:
+            return
+        now = time.monotonic()
+        if not force and now - self._refreshed_at < KEYWORD_REFRESH_SECONDS:
+            return
+        from chromadb.errors import NotFoundError
+
+        try:
+            self._collection = self._client.get_collection(self.collection_name, embedding_function=None)
+        except NotFoundError:  # dropped by another process's --rebuild and not created again yet
+            self._collection = self._open_collection(uuid.uuid4().hex)
+        self._refreshed_at = now
 
     # -- writing ---------------------------------------------------------------------------------------------
     def put_document(self, doc: Document, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         """Replace every chunk of ``doc`` with ``chunks`` (one Chroma call for the new ones)."""
+        self._call(self._put, doc, chunks, vectors)
+
+    def _put(self, doc: Document, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         self._touch()
-        self.delete_document(doc.doc_id, touch=False)
-        if not chunks:
-            return
-        self._collection.add(
-            ids=[c.chunk_id for c in chunks],
-            embeddings=vectors,
-            documents=[c.text for c in chunks],
-            metadatas=[_metadata(doc, c, len(chunks)) for c in chunks],
-        )
+        self._collection.delete(where={"doc_id": doc.doc_id})
+        if chunks:
+            self._collection.add(
+                ids=[c.chunk_id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=[_metadata(doc, c, len(chunks)) for c in chunks],
+            )
+        self._touch_after()
 
     def delete_document(self, doc_id: str, touch: bool = True) -> None:
         """Remove every chunk of a document."""
+        self._call(self._delete, doc_id, touch)
+
+    def _delete(self, doc_id: str, touch: bool) -> None:
         if touch:
             self._touch()
         self._collection.delete(where={"doc_id": doc_id})
+        if touch:
+            self._touch_after()
 
     def _touch(self) -> None:
         """Mark the keyword index stale before the chunks change (an interrupted run is then detected)."""
         self._set_meta(generation=uuid.uuid4().hex)
+
+    def _touch_after(self) -> None:
+        """Server mode: a new generation after a write too, so a process that rebuilt its BM25 index between our
+        first mark and the write notices the write (embedded, nobody else reads in between)."""
+        if self._shared:
+            self._touch()
 
     def _set_meta(self, **values: str) -> None:
         meta = dict(self._collection.metadata or {})
@@ -155,9 +300,9 @@ class Store:
     # -- reading ---------------------------------------------------------------------------------------------
     def documents(self) -> dict[str, DocRecord]:
         """Every stored document, with how many of its chunks are present."""
-        got = self._collection.get(include=["metadatas"])
+        got = self._call(self._get_all, ["metadatas"])
         records: dict[str, DocRecord] = {}
-        for meta in got["metadatas"] or []:
+        for meta in got["metadatas"]:
             doc_id = str(meta["doc_id"])
             record = records.setdefault(
                 doc_id,
@@ -166,9 +311,22 @@ class Store:
             record.stored_chunks += 1
         return records
 
+    def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+        """Every matching chunk's id and ``include`` fields, a page at a time: one reply for the whole collection
+        is slow over HTTP, and embedded Chroma fails on one ``get`` of more than ~32,000 chunks (SQLite's variable
+        limit)."""
+        got: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+        while True:
+            page = self._collection.get(where=where, include=include, limit=_PAGE, offset=len(got["ids"]))
+            got["ids"] += page["ids"]
+            for key in include:
+                got[key] += page[key] or []
+            if len(page["ids"]) < _PAGE:
+                return got
+
     def count(self) -> int:
         """Number of chunks stored."""
-        return int(self._collection.count())
+        return int(self._call(lambda: self._collection.count()))
 
     def dense(self, query: str, n: int, filters: Filters | None = None) -> list[Hit]:
         """Nearest chunks to the query embedding (cosine distance)."""
@@ -176,11 +334,13 @@ class Store:
         if stored == 0:
             return []
         vector = self.embedder.embed_query(query)
-        result = self._collection.query(
-            query_embeddings=[vector],
-            n_results=min(n, stored),
-            where=filters.where() if filters else None,
-            include=["documents", "metadatas", "distances"],
+        result = self._call(
+            lambda: self._collection.query(
+                query_embeddings=[vector],
+                n_results=min(n, stored),
+                where=filters.where() if filters else None,
+                include=["documents", "metadatas", "distances"],
+            )
         )
         hits = []
         for rank, (cid, text, meta, dist) in enumerate(
@@ -199,9 +359,14 @@ class Store:
 
         scores = index.bm25.get_scores(query_tokens)
         if filters is not None:
-            mask = np.array([filters.accepts(m) for m in index.metadatas], dtype=bool)
-            scores = np.where(mask, scores, 0.0)
-        order = np.argsort(-scores, kind="stable")[:n]
+            scores = np.where(index.mask(filters), scores, 0.0)
+        # The n best positive scores in the order of a stable argsort of all scores (ties by index), without sorting
+        # all of them: partition finds the n-th best score, only scores at or above it are sorted.
+        order = np.flatnonzero(scores > 0)
+        if len(order) > n > 0:
+            cut = np.partition(scores[order], len(order) - n)[len(order) - n]
+            order = order[scores[order] >= cut]
+        order = order[np.argsort(-scores[order], kind="stable")][:n]
         return [
             Hit(
                 index.ids[i],
@@ -215,8 +380,12 @@ class Store:
         ]
 
     # -- keyword index -----------------------------------------------------------------------------------------
+    def _generation(self) -> str:
+        return str((self._collection.metadata or {}).get("generation", ""))
+
     def _keyword_index(self) -> _KeywordIndex:
-        generation = str((self._collection.metadata or {}).get("generation", ""))
+        self._call(self._refresh)
+        generation = self._generation()
         if self._keyword.generation != generation:
             loaded = self._load_keyword(generation)
             self._keyword = loaded if loaded is not None else self.rebuild_keyword_index()
@@ -226,15 +395,18 @@ class Store:
         """Make sure the keyword index matches the chunks (rebuilt and saved only when stale)."""
         self._keyword_index()
 
+    @property
+    def keyword_path(self) -> Path:
+        """The folder of the BM25 snapshot for the collection's current generation (it may not exist yet)."""
+        return self._snapshot_folder(self._generation())
+
     def rebuild_keyword_index(self) -> _KeywordIndex:
         """Rebuild BM25 from the chunks in Chroma and persist it beside the store."""
         import bm25s
 
-        generation = str((self._collection.metadata or {}).get("generation", ""))
-        got = self._collection.get(include=["documents", "metadatas"])
-        index = _KeywordIndex(
-            generation, list(got["ids"]), list(got["documents"] or []), [dict(m) for m in got["metadatas"] or []]
-        )
+        generation = self._generation()  # read before the chunks: a later write then shows as a new generation
+        got = self._call(self._get_all, ["documents", "metadatas"])
+        index = _KeywordIndex(generation, list(got["ids"]), list(got["documents"]), [dict(m) for m in got["metadatas"]])
         if index.ids:
             corpus = [
                 tokenize(f"{m.get('title', '')}\n{t}") or ["∅"]
@@ -246,34 +418,51 @@ class Store:
         self._keyword = index
         return index
 
+    def _snapshot_folder(self, generation: str) -> Path:
+        return self.path / _BM25_DIR / (re.sub(r"[^0-9A-Za-z_-]", "_", generation) or "_")
+
     def _save_keyword(self, index: _KeywordIndex) -> None:
-        folder = self.path / _BM25_DIR
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        index.bm25.save(str(folder), show_progress=False)
-        side = {"generation": index.generation, "ids": index.ids, "texts": index.texts, "metadatas": index.metadatas}
-        (folder / "chunks.json").write_text(json.dumps(side, ensure_ascii=False), encoding="utf-8")
+        """Write the snapshot into a temporary folder, then rename it into place (atomic; another process that
+        saved the same generation first wins), then delete old snapshots."""
+        root = self.path / _BM25_DIR
+        root.mkdir(parents=True, exist_ok=True)
+        target = self._snapshot_folder(index.generation)
+        temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+        try:
+            index.bm25.save(str(temp), show_progress=False)
+            side = {
+                "generation": index.generation,
+                "ids": index.ids,
+                "texts": index.texts,
+                "metadatas": index.metadatas,
+            }
+            (temp / "chunks.json").write_text(json.dumps(side, ensure_ascii=False), encoding="utf-8")
+            _move_into_place(temp, target)
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+        _delete_old_snapshots(root, keep=target)
 
     def _load_keyword(self, generation: str) -> _KeywordIndex | None:
-        folder = self.path / _BM25_DIR
+        """The persisted snapshot of ``generation``, or None (missing, another generation, or deleted while read)."""
+        folder = self._snapshot_folder(generation)
         try:
             side = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+            if side.get("generation") != generation:
+                return None
+            import bm25s
+
+            bm25 = bm25s.BM25.load(str(folder), show_progress=False)
         except (OSError, ValueError):
             return None
-        if side.get("generation") != generation:
-            return None
-        import bm25s
-
-        bm25 = bm25s.BM25.load(str(folder), show_progress=False)
         return _KeywordIndex(generation, side["ids"], side["texts"], side["metadatas"], bm25)
 
     def _check_embedder(self) -> None:
         recorded = (self._collection.metadata or {}).get("embedder")
         if recorded and recorded != self.embedder_name and self.count() > 0:
             raise StoreError(
-                f"The index at {self.path} was built with the embedder '{recorded}', not '{self.embedder_name}'. "
-                "Re-ingest with --rebuild (gpu-assistant ingest PATH --rebuild) or use the same embedder."
+                f"The index at {self.location} was built with the embedder '{recorded}', not "
+                f"'{self.embedder_name}'. Re-ingest with --rebuild (gpu-assistant ingest PATH --rebuild) or use the "
+                "same embedder."
             )
         if recorded != self.embedder_name:
             self._set_meta(embedder=self.embedder_name)
@@ -282,7 +471,7 @@ class Store:
         recorded = (self._collection.metadata or {}).get("schema")
         if recorded != SCHEMA and self.count() > 0:
             raise StoreError(
-                f"The index at {self.path} was built by an older version of the assistant (no stored facts). "
+                f"The index at {self.location} was built by an older version of the assistant (no stored facts). "
                 "Rebuild it: gpu-assistant ingest PATH --rebuild (or delete the folder and run again)."
             )
         if recorded != SCHEMA:
@@ -298,32 +487,107 @@ class Store:
                 _any_of([{f"m_{m.split('.')[0]}": True} for m in metrics]),
             ]
         }
-        got = self._collection.get(where=where, include=["documents", "metadatas"])
+        got = self._call(self._get_all, ["documents", "metadatas"], where)
         return [
             Hit(cid, str(meta["doc_id"]), text, dict(meta))
-            for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
     def reset(self) -> None:
-        """Delete every chunk and the keyword index (``--rebuild``)."""
-        self._client.delete_collection(COLLECTION)
+        """Delete every chunk and the keyword index (``--rebuild``; on a server, for every process sharing it)."""
+        self._call(self._reset)
+
+    def _reset(self) -> None:
+        from chromadb.errors import NotFoundError
+
+        with contextlib.suppress(NotFoundError):  # already dropped by another process
+            self._client.delete_collection(self.collection_name)
         shutil.rmtree(self.path / _BM25_DIR, ignore_errors=True)
-        self._collection = self._client.get_or_create_collection(
-            COLLECTION,
-            metadata={
-                "hnsw:space": "cosine",
-                "embedder": self.embedder_name,
-                "generation": uuid.uuid4().hex,
-                "schema": SCHEMA,
-            },
-            embedding_function=None,
-        )
+        self._collection = self._open_collection(uuid.uuid4().hex)
         self._keyword = _KeywordIndex()
 
     def index_info(self) -> dict[str, Any]:
         """Corpus size and build facts for footers and reports."""
         docs = self.documents()
         return {"documents": len(docs), "chunks": self.count(), "embedder": self.embedder_name}
+
+
+def connect(url: str) -> Any:
+    """A Chroma ``HttpClient`` for ``http(s)://HOST:PORT``; an unreachable server is a :class:`StoreError`."""
+    import chromadb
+    import httpx
+    from chromadb.config import Settings as ChromaSettings
+
+    scheme, host, port = parse_chroma_url(url)
+    try:
+        return chromadb.HttpClient(
+            host=host, port=port, ssl=scheme == "https", settings=ChromaSettings(anonymized_telemetry=False)
+        )
+    except (ValueError, httpx.TransportError) as exc:  # chromadb reports a refused connection as ValueError
+        raise StoreError(_unreachable(url, exc)) from exc
+
+
+def _unreachable(url: str, exc: BaseException) -> str:
+    try:
+        port = parse_chroma_url(url)[2]
+    except ConfigError:
+        port = 8000
+    return (
+        f"Cannot reach the Chroma server at {url} ({exc}). Start one with: chroma run --path DIR --port {port} "
+        "(add --host 0.0.0.0 for other machines), or unset ASSISTANT_CHROMA_URL to use the embedded index."
+    )
+
+
+def _embedded_client(path: Path) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+def _server_url(client: Any) -> str:
+    """The server's address for a client talking to a Chroma server (``HttpClient``), whose data other processes
+    may change; empty for an embedded client."""
+    try:
+        settings = client.get_settings()
+    except AttributeError:
+        return ""
+    if not settings.chroma_server_host:
+        return ""
+    scheme = "https" if settings.chroma_server_ssl_enabled else "http"
+    return f"{scheme}://{settings.chroma_server_host}:{settings.chroma_server_http_port}"
+
+
+def _move_into_place(temp: Path, target: Path) -> None:
+    """Rename the finished snapshot ``temp`` to ``target``. A complete ``target`` means another process saved the
+    same generation first (equally good, ours is dropped); an incomplete one was damaged and is replaced."""
+    try:
+        os.rename(temp, target)
+        return
+    except OSError:
+        if (target / "chunks.json").exists():
+            return
+    shutil.rmtree(target, ignore_errors=True)
+    try:
+        os.rename(temp, target)
+    except OSError:
+        if not (target / "chunks.json").exists():
+            raise
+
+
+def _delete_old_snapshots(root: Path, keep: Path) -> None:
+    """Delete BM25 snapshots other than ``keep`` (and leftover temp folders) older than the grace period, and the
+    files of the old single-folder layout."""
+    cutoff = time.time() - _SNAPSHOT_GRACE_SECONDS
+    for entry in root.iterdir():
+        try:
+            if not entry.is_dir():
+                entry.unlink()
+            elif entry != keep and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue  # another process removed it first
 
 
 def _metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -275,3 +276,26 @@ def test_the_eval_scores_a_model_beside_the_extractive_answerer(tmp_path: Path, 
     assert ours["overall"]["numeric_em"] == 1.0 and ours["overall"]["unsupported_figures"] == 0
     assert offline["overall"]["figures_removed"] == 0 and offline["overall"]["fallbacks"] == 0
     assert "figures_removed" in runner.write(result, None, None, None)
+
+
+def test_a_citation_holding_none_of_the_sentences_figures_is_dropped() -> None:
+    from assistant.llm.grounding import tighten
+    from assistant.types import Citation
+
+    def source(n: int, quote: str) -> Citation:
+        return Citation(n, f"d{n}", f"c{n}", "t", "p", "https://example.test", "2025-12-22", None, quote)
+
+    sources = [source(1, "壁仞科技2024年营收为3.37亿元。"), source(2, "壁仞科技成立于2019年。")]
+    assert tighten("壁仞科技2024年营收为3.37亿元[1][2]。", sources) == "壁仞科技2024年营收为3.37亿元[1]。"
+    assert tighten("营收为3.37亿元[1]。", sources) == "营收为3.37亿元[1]。"  # nothing to drop
+    assert tighten("营收为9.99亿元[2]。", sources) == "营收为9.99亿元[2]。"  # none supports: left to the check
+
+
+def test_a_calculation_keeps_its_deterministic_working_under_the_models_words(tmp_path: Path, docs: Path) -> None:
+    model = scripted(AIMessage("按来源中的净亏损和营收计算，结果见下[1]。"))
+    answer = with_model(tmp_path, docs, model).ask("壁仞科技2024年净亏损是营收的几倍？")
+    assert answer.written_by == "model" and answer.calculations
+    assert answer.text.startswith("按来源中的净亏损和营收计算")
+    assert "15.38亿" in answer.text and "3.37亿" in answer.text and "倍" in answer.text  # the working, cited
+    marks = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert marks <= {c.n for c in answer.citations} and answer.verification.ok

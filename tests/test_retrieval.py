@@ -63,8 +63,8 @@ def test_filter_by_alias_through_ask(assistant: Assistant) -> None:
 
 
 def test_bm25_index_is_persisted_and_rebuilt_when_stale(assistant: Assistant) -> None:
-    folder = assistant.store.path / "bm25"
-    assert (folder / "chunks.json").exists()
+    folder = assistant.store.keyword_path  # <store>/bm25/<generation>
+    assert folder.parent == assistant.store.path / "bm25" and (folder / "chunks.json").exists()
     reopened = Assistant(assistant.settings, embedder=assistant.embedder)
     assert reopened.store.keyword(["沐曦股份"], 5)
     (folder / "chunks.json").unlink()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from langchain_core.embeddings import Embeddings
 
 from assistant.core import PACKAGE_CORPUS, Assistant
 from assistant.embeddings import make_embedder
@@ -59,39 +61,33 @@ def minilm(base: Assistant, store: Path, model_path: str) -> Ours:
 
 class Tutorial:
     """The LangChain tutorial pipeline: raw files, RecursiveCharacterTextSplitter(1000, 200), Chroma
-    ``similarity_search(k=4)`` with MiniLM, and the top chunk handed back as the answer."""
+    ``similarity_search(k=4)`` (MiniLM in the eval, any embedder in the benchmark), the top chunk as the answer."""
 
     name = "langchain-tutorial"
 
-    def __init__(self, corpus: Path | None, model_path: str) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
-        from langchain_core.documents import Document
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
+    def __init__(self, corpus: Path | None, embedder: Embeddings | str, persist: Path | None = None) -> None:
+        """Split and embed ``corpus``; ``embedder`` is an Embeddings or a sentence-transformers model path.
 
-        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-        docs = []
-        for path in iter_files([corpus or PACKAGE_CORPUS]):
-            meta = load(path, 20_000_000)
-            raw = Document(page_content=path.read_text(encoding="utf-8"), metadata={"source": str(path)})
-            for chunk in splitter.split_documents([raw]):
-                chunk.metadata |= {"source_id": meta.source_id, "title": meta.title, "publisher": meta.publisher}
-                chunk.metadata |= {"published": meta.published, "url": meta.url}
-                docs.append(chunk)
-        client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-        embedder = make_embedder(f"sentence-transformers:{model_path}")
-        self.db = Chroma(collection_name="tutorial", embedding_function=embedder, client=client)
+        ``persist`` keeps the collection on disk (the benchmark reopens it in a fresh process); in memory otherwise.
+        """
+        if isinstance(embedder, str):
+            embedder = make_embedder(f"sentence-transformers:{embedder}")
+        self.db = open_tutorial_db(embedder, persist)
+        docs = tutorial_documents(corpus)
         self.db.add_documents(docs)
         self.chunks = len(docs)
 
-    def answer(self, case: Case) -> tuple[Answer, list[Hit]]:
-        """The top chunk, cited; the tutorial never refuses and ignores history."""
-        found = self.db.similarity_search(case.question, k=TUTORIAL_K)
-        hits = [
+    def search(self, question: str, k: int = TUTORIAL_K) -> list[Hit]:
+        """``similarity_search`` as the tutorial calls it, as ranked hits."""
+        found = self.db.similarity_search(question, k=k)
+        return [
             Hit(f"t{i}", str(d.metadata["source"]), d.page_content, dict(d.metadata), rank=i + 1)
             for i, d in enumerate(found)
         ]
+
+    def respond(self, question: str, language: str = "zh") -> tuple[Answer, list[Hit]]:
+        """The top chunk, cited by [1]; the tutorial never refuses and ignores history."""
+        hits = self.search(question)
         if not hits:
             return Answer("", True), []
         top = hits[0]
@@ -109,6 +105,42 @@ class Tutorial:
             source_id=str(meta.get("source_id", "")),
         )
         one_line = " ".join(top.text.split())  # the whole chunk is the answer, all of it cited by [1]
-        answer = Answer(f"{one_line} [1]", False, [citation], language=case.language)
-        answer.verification = verify(answer.text, answer.citations)
+        return Answer(f"{one_line} [1]", False, [citation], language=language), hits
+
+    def answer(self, case: Case) -> tuple[Answer, list[Hit]]:
+        """The tutorial's answer, with our grounding check recorded for scoring."""
+        answer, hits = self.respond(case.question, case.language)
+        if not answer.refused:
+            answer.verification = verify(answer.text, answer.citations)
         return answer, hits
+
+
+def tutorial_documents(corpus: Path | None) -> list[Any]:
+    """The corpus files as the tutorial splits them (raw text, 1000/200), with our source metadata."""
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    docs = []
+    for path in iter_files([corpus or PACKAGE_CORPUS]):
+        meta = load(path, 20_000_000)
+        raw = Document(page_content=path.read_text(encoding="utf-8"), metadata={"source": str(path)})
+        for chunk in splitter.split_documents([raw]):
+            chunk.metadata |= {"source_id": meta.source_id, "title": meta.title, "publisher": meta.publisher}
+            chunk.metadata |= {"published": meta.published, "url": meta.url}
+            docs.append(chunk)
+    return docs
+
+
+def open_tutorial_db(embedder: Embeddings, persist: Path | None = None) -> Any:
+    """The tutorial's ``langchain_chroma.Chroma`` store, in memory or persisted at ``persist``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if persist is None:
+        client = chromadb.EphemeralClient(settings=settings)
+    else:
+        client = chromadb.PersistentClient(path=str(persist), settings=settings)
+    return Chroma(collection_name="tutorial", embedding_function=embedder, client=client)

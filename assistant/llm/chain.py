@@ -130,22 +130,24 @@ def answer(
         yield _fallback(base, question, "unverified", checked.verification.removed)
         return
     text = checked.text
-    if checked.verification.removed:
-        text += "\n" + removal_notice(len(checked.verification.removed), query.language)
+    if calculations and base.calculations:  # the deterministic working stays, with its operands' quotes
+        text += "\n\n" + base.text
+        checked.cited = sorted(set(checked.cited) | {c.n for c in base.citations})
+    removed = checked.verification.removed
     used = set(checked.cited) | {o.citation for c in calculations for o in c.operands if getattr(o, "citation", None)}
+    pool = {c.n: c for c in sources} | {c.n: c for c in base.citations if c.n not in {s.n for s in sources}}
+    notice = "\n" + removal_notice(len(removed), query.language) if removed else ""
     result = Answer(
-        text,
+        text + notice,
         False,
-        [c for c in sources if c.n in used],
+        [pool[n] for n in sorted(used) if n in pool],
         language=query.language,
         calculations=calculations,
         conflicts=list(base.conflicts),
         written_by="model",
     )
-    result.verification = replace(
-        verify(checked.text, sources, calculations, question), removed=checked.verification.removed
-    )
-    result.verification.checked = checked.verification.checked
+    final = verify(text, list(pool.values()), calculations, question)
+    result.verification = replace(final, checked=final.checked + len(removed), removed=removed)
     yield result
 
 

@@ -68,10 +68,30 @@ def ground(draft: str, sources: Sequence[Citation], calculations: Iterable[Calcu
         if found.unsupported:
             removed.append(sentence.strip())
         else:
-            kept.append(sentence)
+            kept.append(tighten(sentence, sources) if found.checked else sentence)
     body = "".join(kept).strip()
     cited = sorted({int(n) for n in _MARK.findall(body)})
     return Grounded(body, Verification(checked, [], removed), cited, dropped)
+
+
+def tighten(sentence: str, sources: Sequence[Citation]) -> str:
+    """Drop the ``[n]`` of a sentence whose source states none of its figures, when another cited one does.
+
+    A model often cites every source in sight; the reader should be sent to the quotes that hold the figures.
+    """
+    by_number = {c.n: c for c in sources}
+    marks = [int(n) for n in dict.fromkeys(_MARK.findall(sentence))]
+    useful = [n for n in marks if n in by_number and _states_a_figure(sentence, by_number[n])]
+    if not useful or len(useful) == len(marks):
+        return sentence
+    return _MARK.sub(lambda m: m.group(0) if int(m.group(1)) in useful else "", sentence)
+
+
+def _states_a_figure(sentence: str, source: Citation) -> bool:
+    """True when the source supports at least one figure of the sentence."""
+    alone = _MARK.sub(lambda m: m.group(0) if int(m.group(1)) == source.n else "", sentence)
+    found = verify(alone, [source])
+    return len(found.unsupported) < found.checked
 
 
 def removal_notice(count: int, language: str) -> str:

@@ -1,0 +1,1 @@
+"""Benchmarks: our pipeline vs the naive LangChain pipeline, and the scale run."""
