@@ -184,14 +184,11 @@ class Assistant:
         english = [self.registry[c].name_en for c in query.companies]
         english += [next((w for w in METRICS[m] if w.isascii()), "") for m in query.metrics]
         english += [f"{_part_word(p.part, 'en')} {p.year}".strip() for p in query.periods]
-        found = search(
-            self.store,
-            [" ".join(w for w in english if w)],
-            ENGLISH_EXTRA * 3,
-            self.settings.candidates,
-            restrict,
-            self.settings.retriever,
-        )
+        # Keywords only: the rendering is a bag of names and terms, which BM25 matches in English chunks as well as
+        # the embedder does, and a second embedding would double the cost of a question.
+        mode = "bm25" if self.settings.retriever == "hybrid" else self.settings.retriever
+        words = [" ".join(w for w in english if w)]
+        found = search(self.store, words, ENGLISH_EXTRA * 3, self.settings.candidates, restrict, mode)
         seen = {h.chunk_id for h in hits}
         added = [h for h in found if h.chunk_id not in seen and h.metadata.get("language") == "en"][:ENGLISH_EXTRA]
         for rank, hit in enumerate(added, start=len(hits) + 1):

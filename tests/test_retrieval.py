@@ -70,3 +70,32 @@ def test_bm25_index_is_persisted_and_rebuilt_when_stale(assistant: Assistant) ->
     (folder / "chunks.json").unlink()
     again = Assistant(assistant.settings, embedder=assistant.embedder)
     assert again.store.keyword(["沐曦股份"], 5) and (folder / "chunks.json").exists()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(("biren",)), Filters(date_from="2025-01-01"), Filters(source_ids=("t02",)), Filters(("nobody",))],
+)
+def test_a_large_store_filters_dense_search_by_ids_with_the_same_hits(
+    assistant: Assistant, filters: Filters, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.store as store_module
+
+    question = "壁仞科技2024年营收是多少？"
+    by_where = [(h.chunk_id, h.text, h.metadata) for h in assistant.store.dense(question, 10, filters)]
+    monkeypatch.setattr(store_module, "IDS_FILTER_FROM", 0)  # as a store of any size past the threshold would
+    by_ids = [(h.chunk_id, h.text, h.metadata) for h in assistant.store.dense(question, 10, filters)]
+    assert by_ids == by_where
+
+
+def test_dense_hits_carry_the_stored_text_and_query_embeddings_are_remembered(assistant: Assistant) -> None:
+    store = assistant.store
+    store.clear_query_cache()
+    calls = []
+    embed = store.embedder.embed_query
+    store.embedder.embed_query = lambda text: calls.append(text) or embed(text)  # type: ignore[method-assign]
+    first = store.dense("壁仞科技2024年营收", 3)
+    again = store.dense("壁仞科技2024年营收", 3)
+    assert calls == ["壁仞科技2024年营收"] and [h.chunk_id for h in first] == [h.chunk_id for h in again]
+    got = store._collection.get(ids=[first[0].chunk_id], include=["documents", "metadatas"])
+    assert (first[0].text, first[0].metadata) == (got["documents"][0], got["metadatas"][0])
