@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import re
 import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from langchain_core.embeddings import Embeddings
 
+from assistant import keywords
 from assistant.config import DEFAULT_COLLECTION, parse_chroma_url
 from assistant.entities import default_registry
 from assistant.errors import ConfigError, StoreError
 from assistant.facts import annotate
-from assistant.tokenize import tokenize
+from assistant.keywords import Filters, KeywordIndex, _any_of, _date_int
 from assistant.types import Chunk, Document, Hit
 
 COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
 SCHEMA = "2"
-_BM25_DIR = "bm25"
 # Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
 # process's ingest shows in this process's BM25 results at most this many seconds late.
 KEYWORD_REFRESH_SECONDS = 2.0
@@ -35,57 +31,9 @@ KEYWORD_REFRESH_SECONDS = 2.0
 QUERY_CACHE = 256
 # From this many chunks on, a filtered dense search names the allowed ids instead of sending a ``where`` clause.
 IDS_FILTER_FROM = 5000
-# A BM25 snapshot of another generation (or a temp folder a crashed writer left) is deleted once it is this old;
-# younger ones may still be read, or written, by another process sharing the folder.
-_SNAPSHOT_GRACE_SECONDS = 120.0
 _PAGE = 5000  # chunks fetched per Chroma ``get`` when reading the whole collection
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Optional restrictions on retrieval: company ids, an ISO date range, source ids."""
-
-    companies: tuple[str, ...] = ()
-    date_from: str = ""
-    date_to: str = ""
-    source_ids: tuple[str, ...] = ()
-
-    def where(self) -> dict[str, Any] | None:
-        """The Chroma ``where`` clause for these filters."""
-        clauses: list[dict[str, Any]] = []
-        if self.companies:
-            clauses.append(_any_of([{f"co_{c}": True} for c in self.companies]))
-        if self.date_from:
-            clauses.append({"published_ts": {"$gte": _date_int(self.date_from)}})
-        if self.date_to:
-            clauses.append({"published_ts": {"$lte": _date_int(self.date_to)}})
-        if self.source_ids:
-            clauses.append({"source_id": {"$in": list(self.source_ids)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, meta: dict[str, Any]) -> bool:
-        """The same test as :meth:`where`, in Python (for the keyword side)."""
-        if self.companies and not any(meta.get(f"co_{c}") for c in self.companies):
-            return False
-        ts = int(meta.get("published_ts", 0))
-        if self.date_from and ts < _date_int(self.date_from):
-            return False
-        if self.date_to and ts > _date_int(self.date_to):
-            return False
-        return not self.source_ids or meta.get("source_id") in self.source_ids
-
-
-def _any_of(clauses: list[dict[str, Any]]) -> dict[str, Any]:
-    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
-
-
-def _date_int(iso: str) -> int:
-    digits = "".join(ch for ch in iso if ch.isdigit())[:8]
-    return int(digits.ljust(8, "0")) if digits else 0
 
 
 @dataclass
@@ -102,55 +50,6 @@ class DocRecord:
     def complete(self) -> bool:
         """False when an interrupted ingest left only part of the chunks."""
         return self.stored_chunks == self.n_chunks
-
-
-@dataclass
-class _KeywordIndex:
-    generation: str = ""
-    ids: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    metadatas: list[dict[str, Any]] = field(default_factory=list)
-    bm25: Any = None
-    columns: dict[tuple[str, ...], Any] = field(default_factory=dict)  # metadata columns as arrays, built on demand
-    positions: dict[str, int] = field(default_factory=dict)  # chunk id -> row, built on demand
-
-    def row(self, chunk_id: str) -> int | None:
-        """The row of a chunk id in this index (``None`` when the index does not hold it)."""
-        if not self.positions and self.ids:
-            self.positions = {cid: i for i, cid in enumerate(self.ids)}
-        return self.positions.get(chunk_id)
-
-    def mask(self, filters: Filters) -> Any:
-        """``filters.accepts`` of every chunk, as a boolean array from cached columns: a Python pass over every
-        chunk's metadata per question cost ~15 ms at 10k chunks and ~150 ms at 100k."""
-        import numpy as np
-
-        mask = np.ones(len(self.ids), dtype=bool)
-        if filters.companies:
-            mask &= np.any([self._column(("co", c)) for c in filters.companies], axis=0)
-        if filters.date_from:
-            mask &= self._column(("ts",)) >= _date_int(filters.date_from)
-        if filters.date_to:
-            mask &= self._column(("ts",)) <= _date_int(filters.date_to)
-        if filters.source_ids:
-            mask &= np.any([self._column(("source", s)) for s in filters.source_ids], axis=0)
-        return mask
-
-    def _column(self, key: tuple[str, ...]) -> Any:
-        """One metadata test over every chunk, computed once per index (the index is replaced when chunks change)."""
-        import numpy as np
-
-        column = self.columns.get(key)
-        if column is None:
-            kind, *arg = key
-            if kind == "co":
-                values: list[Any] = [bool(m.get(f"co_{arg[0]}")) for m in self.metadatas]
-            elif kind == "ts":
-                values = [int(m.get("published_ts", 0)) for m in self.metadatas]
-            else:
-                values = [m.get("source_id") == arg[0] for m in self.metadatas]
-            column = self.columns[key] = np.array(values, dtype=np.int64 if kind == "ts" else bool)
-        return column
 
 
 class Store:
@@ -206,7 +105,7 @@ class Store:
         self._refreshed_at = time.monotonic()
         self._vectors: dict[str, list[float]] = {}
         self._counted: tuple[str, int] = ("", 0)
-        self._keyword = _KeywordIndex()
+        self._keyword = KeywordIndex()
         self._collection = self._call(self._open_collection, "new")
         if reset:
             self.reset()
@@ -402,7 +301,7 @@ class Store:
             for rank, (cid, text, meta, dist) in enumerate(zip(ids, texts, metas, distances, strict=True), start=1)
         ]
 
-    def _hydrate(self, index: _KeywordIndex, ids: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
+    def _hydrate(self, index: KeywordIndex, ids: list[str]) -> tuple[list[str], list[dict[str, Any]]]:
         """Texts and metadata of ``ids`` from the index, or from Chroma for any it does not hold."""
         rows = [index.row(cid) for cid in ids]
         if any(r is None for r in rows):
@@ -414,41 +313,26 @@ class Store:
     def keyword(self, query_tokens: list[str], n: int, filters: Filters | None = None) -> list[Hit]:
         """Best BM25 matches for the query tokens."""
         index = self._keyword_index()
-        if not index.ids or not query_tokens:
-            return []
-        import numpy as np
-
-        scores = index.bm25.get_scores(query_tokens)
-        if filters is not None:
-            scores = np.where(index.mask(filters), scores, 0.0)
-        # The n best positive scores in the order of a stable argsort of all scores (ties by index), without sorting
-        # all of them: partition finds the n-th best score, only scores at or above it are sorted.
-        order = np.flatnonzero(scores > 0)
-        if len(order) > n > 0:
-            cut = np.partition(scores[order], len(order) - n)[len(order) - n]
-            order = order[scores[order] >= cut]
-        order = order[np.argsort(-scores[order], kind="stable")][:n]
         return [
             Hit(
                 index.ids[i],
                 str(index.metadatas[i]["doc_id"]),
                 index.texts[i],
                 dict(index.metadatas[i]),
-                keyword_rank=rank,
+                keyword_rank=r,
             )
-            for rank, i in enumerate(order, start=1)
-            if scores[i] > 0
+            for r, i in enumerate(index.top(query_tokens, n, filters), start=1)
         ]
 
     # -- keyword index -----------------------------------------------------------------------------------------
     def _generation(self) -> str:
         return str((self._collection.metadata or {}).get("generation", ""))
 
-    def _keyword_index(self) -> _KeywordIndex:
+    def _keyword_index(self) -> KeywordIndex:
         self._call(self._refresh)
         generation = self._generation()
         if self._keyword.generation != generation:
-            loaded = self._load_keyword(generation)
+            loaded = keywords.load(self.path / keywords.BM25_DIR, generation)
             self._keyword = loaded if loaded is not None else self.rebuild_keyword_index()
         return self._keyword
 
@@ -459,63 +343,19 @@ class Store:
     @property
     def keyword_path(self) -> Path:
         """The folder of the BM25 snapshot for the collection's current generation (it may not exist yet)."""
-        return self._snapshot_folder(self._generation())
+        return keywords.snapshot_folder(self.path / keywords.BM25_DIR, self._generation())
 
-    def rebuild_keyword_index(self) -> _KeywordIndex:
+    def rebuild_keyword_index(self) -> KeywordIndex:
         """Rebuild BM25 from the chunks in Chroma and persist it beside the store."""
-        import bm25s
-
         generation = self._generation()  # read before the chunks: a later write then shows as a new generation
         got = self._call(self._get_all, ["documents", "metadatas"])
-        index = _KeywordIndex(generation, list(got["ids"]), list(got["documents"]), [dict(m) for m in got["metadatas"]])
+        index = KeywordIndex.build(
+            generation, list(got["ids"]), list(got["documents"]), [dict(m) for m in got["metadatas"]]
+        )
         if index.ids:
-            corpus = [
-                tokenize(f"{m.get('title', '')}\n{t}") or ["∅"]
-                for t, m in zip(index.texts, index.metadatas, strict=True)
-            ]
-            index.bm25 = bm25s.BM25()
-            index.bm25.index(corpus, show_progress=False)
-            self._save_keyword(index)
+            keywords.save(index, self.path / keywords.BM25_DIR)
         self._keyword = index
         return index
-
-    def _snapshot_folder(self, generation: str) -> Path:
-        return self.path / _BM25_DIR / (re.sub(r"[^0-9A-Za-z_-]", "_", generation) or "_")
-
-    def _save_keyword(self, index: _KeywordIndex) -> None:
-        """Write the snapshot into a temporary folder, then rename it into place (atomic; another process that
-        saved the same generation first wins), then delete old snapshots."""
-        root = self.path / _BM25_DIR
-        root.mkdir(parents=True, exist_ok=True)
-        target = self._snapshot_folder(index.generation)
-        temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
-        try:
-            index.bm25.save(str(temp), show_progress=False)
-            side = {
-                "generation": index.generation,
-                "ids": index.ids,
-                "texts": index.texts,
-                "metadatas": index.metadatas,
-            }
-            (temp / "chunks.json").write_text(json.dumps(side, ensure_ascii=False), encoding="utf-8")
-            _move_into_place(temp, target)
-        finally:
-            shutil.rmtree(temp, ignore_errors=True)
-        _delete_old_snapshots(root, keep=target)
-
-    def _load_keyword(self, generation: str) -> _KeywordIndex | None:
-        """The persisted snapshot of ``generation``, or None (missing, another generation, or deleted while read)."""
-        folder = self._snapshot_folder(generation)
-        try:
-            side = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
-            if side.get("generation") != generation:
-                return None
-            import bm25s
-
-            bm25 = bm25s.BM25.load(str(folder), show_progress=False)
-        except (OSError, ValueError):
-            return None
-        return _KeywordIndex(generation, side["ids"], side["texts"], side["metadatas"], bm25)
 
     def _check_embedder(self) -> None:
         recorded = (self._collection.metadata or {}).get("embedder")
@@ -563,9 +403,9 @@ class Store:
 
         with contextlib.suppress(NotFoundError):  # already dropped by another process
             self._client.delete_collection(self.collection_name)
-        shutil.rmtree(self.path / _BM25_DIR, ignore_errors=True)
+        shutil.rmtree(self.path / keywords.BM25_DIR, ignore_errors=True)
         self._collection = self._open_collection(uuid.uuid4().hex)
-        self._keyword = _KeywordIndex()
+        self._keyword = KeywordIndex()
 
     def index_info(self) -> dict[str, Any]:
         """Corpus size and build facts for footers and reports."""
@@ -618,37 +458,6 @@ def _server_url(client: Any) -> str:
         return ""
     scheme = "https" if settings.chroma_server_ssl_enabled else "http"
     return f"{scheme}://{settings.chroma_server_host}:{settings.chroma_server_http_port}"
-
-
-def _move_into_place(temp: Path, target: Path) -> None:
-    """Rename the finished snapshot ``temp`` to ``target``. A complete ``target`` means another process saved the
-    same generation first (equally good, ours is dropped); an incomplete one was damaged and is replaced."""
-    try:
-        os.rename(temp, target)
-        return
-    except OSError:
-        if (target / "chunks.json").exists():
-            return
-    shutil.rmtree(target, ignore_errors=True)
-    try:
-        os.rename(temp, target)
-    except OSError:
-        if not (target / "chunks.json").exists():
-            raise
-
-
-def _delete_old_snapshots(root: Path, keep: Path) -> None:
-    """Delete BM25 snapshots other than ``keep`` (and leftover temp folders) older than the grace period, and the
-    files of the old single-folder layout."""
-    cutoff = time.time() - _SNAPSHOT_GRACE_SECONDS
-    for entry in root.iterdir():
-        try:
-            if not entry.is_dir():
-                entry.unlink()
-            elif entry != keep and entry.stat().st_mtime < cutoff:
-                shutil.rmtree(entry, ignore_errors=True)
-        except OSError:
-            continue  # another process removed it first
 
 
 def _metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:

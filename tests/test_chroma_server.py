@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, Settings
+from assistant import Assistant, Settings, keywords
 from assistant import store as store_module
 from assistant.cli import main
 from assistant.embeddings import FakeEmbeddings
@@ -188,7 +188,7 @@ def test_ingest_then_dense_and_keyword_search(tmp_path: Path, docs: Path, backen
 def test_change_prune_delete_and_reset(
     tmp_path: Path, docs: Path, backend: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "_SNAPSHOT_GRACE_SECONDS", 0.0)
+    monkeypatch.setattr(keywords, "_SNAPSHOT_GRACE_SECONDS", 0.0)
     a = make_assistant(tmp_path / "s", **backend)
     a.ingest([docs])
     metax = docs / "metax.md"
