@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,9 +127,15 @@ class KeywordIndex:
         if ids:
             import bm25s
 
-            corpus = [tokenize(f"{m.get('title', '')}\n{t}") or ["∅"] for t, m in zip(texts, metadatas, strict=True)]
+            # Tokens become ids as each chunk is cut: lists of token strings for 100k chunks held ~1.3 GB at once.
+            vocab: dict[str, int] = {}
+            corpus = [
+                array("I", [vocab.setdefault(token, len(vocab)) for token in tokenize(f"{m.get('title', '')}\n{t}")])
+                or array("I", [vocab.setdefault("∅", len(vocab))])
+                for t, m in zip(texts, metadatas, strict=True)
+            ]
             index.bm25 = bm25s.BM25()
-            index.bm25.index(corpus, show_progress=False)
+            index.bm25.index((corpus, vocab), show_progress=False)
         return index
 
     def top(self, query_tokens: list[str], n: int, filters: Filters | None = None) -> list[int]:

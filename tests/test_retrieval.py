@@ -76,16 +76,14 @@ def test_bm25_index_is_persisted_and_rebuilt_when_stale(assistant: Assistant) ->
     "filters",
     [Filters(("biren",)), Filters(date_from="2025-01-01"), Filters(source_ids=("t02",)), Filters(("nobody",))],
 )
-def test_a_large_store_filters_dense_search_by_ids_with_the_same_hits(
-    assistant: Assistant, filters: Filters, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import assistant.store as store_module
-
-    question = "壁仞科技2024年营收是多少？"
-    by_where = [(h.chunk_id, h.text, h.metadata) for h in assistant.store.dense(question, 10, filters)]
-    monkeypatch.setattr(store_module, "IDS_FILTER_FROM", 0)  # as a store of any size past the threshold would
-    by_ids = [(h.chunk_id, h.text, h.metadata) for h in assistant.store.dense(question, 10, filters)]
-    assert by_ids == by_where
+def test_filtered_dense_search_ranks_as_chromas_where_clause_does(assistant: Assistant, filters: Filters) -> None:
+    store, question = assistant.store, "壁仞科技2024年营收是多少？"
+    where = filters.where()
+    assert where is not None
+    expected = store._collection.query(
+        query_embeddings=[store.query_vector(question)], n_results=10, where=where, include=["distances"]
+    )["ids"][0]
+    assert [h.chunk_id for h in store.dense(question, 10, filters)] == expected  # the store passes the allowed ids
 
 
 def test_dense_hits_carry_the_stored_text_and_query_embeddings_are_remembered(assistant: Assistant) -> None:
