@@ -278,12 +278,21 @@ def test_launch_serves_what_the_cli_starts(assistant: Assistant) -> None:
     assert "7.43亿元" in final_text(messages)
 
 
+def _ctrl_c_stops() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_gpu_assistant_ui_builds_the_index_then_serves(tmp_path: Path, docs: Path) -> None:
     port = free_port()
     env = os.environ | {"ASSISTANT_CORPUS": str(docs), "GRADIO_ANALYTICS_ENABLED": "False"}
     command = [sys.executable, "-m", "assistant.cli", "ui", "--store", str(tmp_path / "store"), "--embedder", "fake"]
     process = subprocess.Popen(
-        [*command, "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_stops,  # a test run started in the background would otherwise pass on SIGINT ignored
     )
     try:
         page = None
