@@ -323,3 +323,21 @@ def test_a_pdf_source_shows_its_page(tmp_path: Path) -> None:
     messages, sources = ask_over(folder, tmp_path / "store", "What was Hygon's gross margin in 2024?")
     assert "63.72%" in final_text(messages) and "[1]" in final_text(messages)
     assert '<div class="ga-meta">p. 2</div>' in sources and "<mark>63.72%</mark>" in sources
+
+
+def test_an_answer_written_by_a_model_says_so_beside_its_check(tmp_path: Path, docs: Path) -> None:
+    from langchain_core.messages import AIMessage
+
+    from assistant import Settings
+    from assistant.testing import ScriptedChatModel
+
+    model = ScriptedChatModel(responses=[AIMessage("壁仞科技2024年营收为3.37亿元[1]。其毛利率为55%[1]。")])
+    llm = Assistant(Settings(store=tmp_path / "s", embedder="fake"), embedder=FakeEmbeddings(), chat_model=model)
+    assert llm.ingest([docs]).ok
+    demo = serve(llm)
+    try:
+        messages, sources = client(demo).predict("壁仞科技2024年营收是多少？", api_name="/chat")
+    finally:
+        demo.close()
+    assert "3.37亿元[1]" in final_text(messages) and "55%" not in final_text(messages)
+    assert "由语言模型撰写，已逐句核查（删除了1句无法核实的内容）" in sources

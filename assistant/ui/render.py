@@ -58,7 +58,7 @@ CSS = """
 .ga-value.ga-preferred { border: 2px solid #2e9d4a; }
 .ga-value strong { font-size: 1.05rem; }
 .ga-empty { border: 1px dashed var(--border-color-primary); border-radius: 8px; padding: 0.8rem; }
-.ga-check { color: var(--body-text-color-subdued); font-size: 0.85rem; }
+.ga-check, .ga-author { color: var(--body-text-color-subdued); font-size: 0.85rem; }
 .ga-footer { color: var(--body-text-color-subdued); font-size: 0.8rem; text-align: center; }
 """
 
@@ -211,7 +211,22 @@ def _check_html(answer: Answer, zh: bool) -> str:
     else:
         missing = "、".join(check.unsupported) if zh else ", ".join(check.unsupported)
         text = f"⚠️ 核对：未找到依据的数字：{missing}" if zh else f"⚠️ Grounding check: unsupported figures: {missing}"
-    return f'<p class="ga-check">{html.escape(text)}</p>'
+    return f'<p class="ga-check">{html.escape(text)}</p>' + _author_html(answer, zh)
+
+
+def _author_html(answer: Answer, zh: bool) -> str:
+    """Who wrote the answer on screen: the language model (checked) or the sources' own sentences (fallback)."""
+    removed = len(answer.verification.removed) if answer.verification is not None else 0
+    if answer.written_by == "model":
+        text = "✍️ 由语言模型撰写，已逐句核查" if zh else "✍️ Written by the language model, checked sentence by sentence"
+        if removed:
+            text += f"（删除了{removed}句无法核实的内容）" if zh else f" ({removed} unverifiable removed)"
+    elif answer.written_by == "fallback":
+        zh_text, en_text = "📄 语言模型的回答未能使用，显示的是来源原句", "📄 The model's answer was not used: source quotes"
+        text = zh_text if zh else en_text
+    else:
+        return ""
+    return f'<p class="ga-author">{html.escape(text)}</p>'
 
 
 def calculation_title(calc: Calculation, language: str) -> str:
