@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
@@ -215,6 +216,7 @@ def _bench(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    figures: dict[str, Any]
     if args.scale:
         from assistant.bench import scale
 
@@ -223,7 +225,7 @@ def _bench(args: argparse.Namespace) -> int:
         except ValueError:
             raise ConfigError(f"--scale takes chunk counts like 10000,100000, not {args.scale!r}") from None
         rows = scale.run_scale(sizes, args.work, progress=say)
-        text, figures = scale.markdown(rows), [vars(r) for r in rows]
+        text, figures = scale.markdown(rows), {"scale": [vars(r) for r in rows]}
         if args.plot:
             scale.plot(rows, args.plot)
     else:

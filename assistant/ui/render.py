@@ -222,8 +222,9 @@ def _author_html(answer: Answer, zh: bool) -> str:
         if removed:
             text += f"（删除了{removed}句无法核实的内容）" if zh else f" ({removed} unverifiable removed)"
     elif answer.written_by == "fallback":
-        zh_text, en_text = "📄 语言模型的回答未能使用，显示的是来源原句", "📄 The model's answer was not used: source quotes"
-        text = zh_text if zh else en_text
+        text = "📄 语言模型的回答未能使用，显示的是来源原句"
+        if not zh:
+            text = "📄 The model's answer was not used: source quotes"
     else:
         return ""
     return f'<p class="ga-author">{html.escape(text)}</p>'
