@@ -76,3 +76,13 @@ def test_the_cli_writes_the_report_and_json(
     assert report.read_text(encoding="utf-8") in capsys.readouterr().out
     assert json.loads(figures.read_text(encoding="utf-8"))["ours"]["reingest_embeddings"] == 0
     assert main(["bench", "--every", "0"]) == 2  # a bad argument is a clear error, not a traceback
+
+
+def test_the_cli_runs_the_scale_run_and_writes_its_files(tmp_path: Path) -> None:
+    report, figures, plot = tmp_path / "scale.md", tmp_path / "scale.json", tmp_path / "scale.png"
+    args = ["bench", "--scale", "300", "--work", str(tmp_path / "work"), "--report", str(report)]
+    assert main([*args, "--json", str(figures), "--plot", str(plot)]) == 0
+    rows = json.loads(figures.read_text(encoding="utf-8"))["scale"]
+    assert [row["chunks"] for row in rows] == [300] and "| 300 |" in report.read_text(encoding="utf-8")
+    assert plot.stat().st_size > 1000
+    assert main(["bench", "--scale", "many"]) == 2  # a clear error, not a traceback
