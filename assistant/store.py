@@ -162,6 +162,9 @@ class Store:
         except NotFoundError:  # dropped by another process's --rebuild and not created again yet
             self._collection = self._open_collection(uuid.uuid4().hex)
         self._refreshed_at = now
+        recorded = (self._collection.metadata or {}).get("embedder")
+        if recorded and recorded != self.embedder_name:  # another process rebuilt it with another embedder
+            raise StoreError(self._other_embedder(str(recorded)))
 
     # -- writing ---------------------------------------------------------------------------------------------
     def put_document(self, doc: Document, chunks: list[Chunk], vectors: list[list[float]]) -> None:
@@ -269,6 +272,7 @@ class Store:
         allows (from the index's metadata columns): Chroma answers that ~2x faster than the ``where`` clause on the
         shipped corpus and ~5x faster at 100k chunks.
         """
+        self._call(self._refresh)  # server mode: notice another process's rebuild (at most every few seconds)
         stored = self._stored()
         if stored == 0:
             return []
@@ -358,13 +362,16 @@ class Store:
     def _check_embedder(self) -> None:
         recorded = (self._collection.metadata or {}).get("embedder")
         if recorded and recorded != self.embedder_name and self.count() > 0:
-            raise StoreError(
-                f"The index at {self.location} was built with the embedder '{recorded}', not "
-                f"'{self.embedder_name}'. Re-ingest with --rebuild (gpu-assistant ingest PATH --rebuild) or use the "
-                "same embedder."
-            )
+            raise StoreError(self._other_embedder(str(recorded)))
         if recorded != self.embedder_name:
             self._set_meta(embedder=self.embedder_name)
+
+    def _other_embedder(self, recorded: str) -> str:
+        return (
+            f"The index at {self.location} was built with the embedder '{recorded}', not "
+            f"'{self.embedder_name}'. Re-ingest with --rebuild (gpu-assistant ingest PATH --rebuild) or use the "
+            "same embedder."
+        )
 
     def _check_schema(self) -> None:
         recorded = (self._collection.metadata or {}).get("schema")

@@ -280,6 +280,24 @@ def test_second_assistant_sees_the_first_ones_ingest(
     assert "91.62亿元" in b.ask("海光信息2024年营收是多少？").text
 
 
+@needs_server
+def test_a_rebuild_with_another_embedder_is_a_clear_error_for_the_other_processes(
+    tmp_path: Path, docs: Path, server: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = make_assistant(tmp_path / "a", **server)
+    assert a.ingest([docs]).ok and "3.37亿元" in a.ask(QUESTION).text
+
+    class OtherEmbeddings(FakeEmbeddings):
+        name = "other-fake"
+
+    settings = Settings(store=tmp_path / "r", embedder="fake", **server)  # type: ignore[arg-type]
+    rebuilt = Assistant(settings, embedder=OtherEmbeddings(dim=128), rebuild=True)
+    assert rebuilt.ingest([docs]).ok
+    monkeypatch.setattr(store_module, "KEYWORD_REFRESH_SECONDS", 0.0)
+    with pytest.raises(StoreError, match="built with the embedder 'other-fake', not 'fake'"):
+        a.ask(QUESTION)  # not Chroma's dimension error
+
+
 # -- real second OS processes ----------------------------------------------------------------------------------
 @needs_server
 @pytest.mark.slow
