@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -25,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.bench.measure import p50_p95, peak_rss_mb
 from assistant.evals.cases import Case, load_cases
 from assistant.evals.scoring import relevant
 from assistant.types import Hit
@@ -168,8 +167,8 @@ def measure_ours(corpus: Path, work: Path, embedder: str, cases: Sequence[Case])
     retrieval = _timed(cases, lambda c: assistant.retrieve(c.question, c.history))
     assistant.store.clear_query_cache()  # the answers embed their questions again, as new questions would
     answers = _timed(cases, lambda c: assistant.ask(c.question, c.history))
-    figures.retrieval_p50_ms, figures.retrieval_p95_ms = _percentiles([t for t, _ in retrieval])
-    figures.answer_p50_ms, figures.answer_p95_ms = _percentiles([t for t, _ in answers])
+    figures.retrieval_p50_ms, figures.retrieval_p95_ms = p50_p95([t for t, _ in retrieval])
+    figures.answer_p50_ms, figures.answer_p95_ms = p50_p95([t for t, _ in answers])
     figures.hit5 = hit_at_5(cases, [hits for _, hits in retrieval])
     return _finish(figures, cases)
 
@@ -191,8 +190,8 @@ def measure_naive(corpus: Path, work: Path, embedder: str, cases: Sequence[Case]
     tutorial.respond(COLD_QUESTION)  # warm-up
     retrieval = _timed(cases, lambda c: tutorial.search(c.question, k=5))
     answers = _timed(cases, lambda c: tutorial.respond(c.question, c.language))
-    figures.retrieval_p50_ms, figures.retrieval_p95_ms = _percentiles([t for t, _ in retrieval])
-    figures.answer_p50_ms, figures.answer_p95_ms = _percentiles([t for t, _ in answers])
+    figures.retrieval_p50_ms, figures.retrieval_p95_ms = p50_p95([t for t, _ in retrieval])
+    figures.answer_p50_ms, figures.answer_p95_ms = p50_p95([t for t, _ in answers])
     figures.hit5 = hit_at_5(cases, [hits for _, hits in retrieval])
     return _finish(figures, cases)
 
@@ -221,16 +220,9 @@ def _timed(cases: Sequence[Case], call: Callable[[Case], Any]) -> list[tuple[flo
     return out
 
 
-def _percentiles(values: list[float]) -> tuple[float, float]:
-    if not values:
-        return 0.0, 0.0
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def _finish(figures: Figures, cases: Sequence[Case]) -> Figures:
     figures.questions = len(cases)
-    figures.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    figures.peak_rss_mb = peak_rss_mb()
     return figures
 
 

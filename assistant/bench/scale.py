@@ -33,7 +33,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -48,6 +47,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.bench.measure import p95, peak_rss_mb
 from assistant.config import Settings
 from assistant.entities import default_registry
 from assistant.tokenize import DOMAIN_WORDS, STOPWORDS
@@ -395,11 +395,11 @@ def query(folder: Path, count: int = 100, seed: int = SEED, profile: Path | None
         "open_s": open_s,
         "keyword_load_s": keyword_load_s,
         "hybrid_p50_ms": statistics.median(hybrid),
-        "hybrid_p95_ms": _p95(hybrid),
+        "hybrid_p95_ms": p95(hybrid),
         "dense_p50_ms": statistics.median(dense),
-        "dense_p95_ms": _p95(dense),
+        "dense_p95_ms": p95(dense),
         "keyword_p50_ms": statistics.median(keyword),
-        "keyword_p95_ms": _p95(keyword),
+        "keyword_p95_ms": p95(keyword),
         "company_hit_rate": _share(named, lambda q, hits: registry[q.company].name_zh in hits[0].text),
         "metric_hit_rate": _share(named, lambda q, hits: q.metric in hits[0].text),
         "rss_query_mb": peak_rss_mb(),
@@ -428,19 +428,9 @@ def _latencies(
     return times, results
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]  # nearest rank
-
-
 def _share(items: list[tuple[Question, list[Any]]], test: Callable[[Question, list[Any]], bool]) -> float:
     """The fraction of questions whose hits pass ``test`` (no hits fail)."""
     return sum(1 for q, hits in items if hits and test(q, hits)) / len(items) if items else 0.0
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set size in MB (``ru_maxrss`` is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def disk_mb(folder: Path) -> float:

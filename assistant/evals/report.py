@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from assistant.bench.measure import p95
 from assistant.evals.cases import CATEGORIES
 from assistant.evals.scoring import Score
 
@@ -68,7 +69,7 @@ def aggregate(scores: list[Score]) -> dict[str, float | None]:
         "figures_removed": float(sum(s.figures_removed for s in scores)),
         "fallbacks": float(sum(s.fallback for s in scores)),
         "latency_p50_ms": times[len(times) // 2] * 1000 if times else None,
-        "latency_p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))] * 1000 if times else None,
+        "latency_p95_ms": p95(times) * 1000 if times else None,
     }
 
 
