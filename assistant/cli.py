@@ -256,23 +256,19 @@ def _answer_streaming(assistant, question: str, history: list[str]) -> Answer:  
 
     Only the checked answer reaches stdout, so a pipe never carries a figure the grounding check removed.
     """
-    if assistant.chat_model is None:
-        return assistant.ask(question, history)
     shown = ""
-    for item in assistant.stream(question, history):
-        if isinstance(item, Answer):
-            _end_draft(shown)
-            return item
-        sys.stderr.write(item[len(shown) :] if item.startswith(shown) else "\n" + item)
+
+    def draft(text: str) -> None:
+        nonlocal shown
+        sys.stderr.write(text[len(shown) :] if text.startswith(shown) else "\n" + text)
         sys.stderr.flush()
-        shown = item
-    raise AssertionError("Assistant.stream ends with an Answer")  # pragma: no cover
+        shown = text
 
-
-def _end_draft(draft: str) -> None:
-    if draft:
+    answer = assistant.ask(question, history, on_draft=draft)
+    if shown:
         sys.stderr.write("\n── draft ends; the checked answer follows ──\n")
         sys.stderr.flush()
+    return answer
 
 
 def _ui(args: argparse.Namespace) -> int:

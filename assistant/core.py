@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +100,23 @@ class Assistant:
         return self.ingest([corpus], progress=progress)
 
     # -- answering -------------------------------------------------------------------------------------------
-    def ask(self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None) -> Answer:
-        """Answer a question with citations, or refuse when the corpus does not answer it."""
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        filters: Filters | None = None,
+        on_draft: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer a question with citations, or refuse when the corpus does not answer it.
+
+        In LLM mode ``on_draft`` gets the model's growing draft (unchecked) before the checked answer is returned.
+        """
         answer: Answer | None = None
         for item in self.stream(question, history, filters):
             if isinstance(item, Answer):
                 answer = item
+            elif on_draft is not None and self.chat_model is not None:
+                on_draft(item)
         assert answer is not None
         return answer
 
