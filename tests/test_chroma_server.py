@@ -12,11 +12,9 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +29,7 @@ from assistant.errors import ConfigError, StoreError
 from assistant.tokenize import tokenize
 from assistant.types import Hit
 from tests.conftest import make_assistant
+from tests.servers import free_port, wait_until_up
 
 needs_server = pytest.mark.chroma_server
 
@@ -56,13 +55,6 @@ kind: brief
 
 
 # -- the server ------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    """A loopback port nobody listens on (right now)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def chroma_command() -> str:
     """The ``chroma`` console script of this interpreter's environment (chromadb is a core dependency)."""
     beside = Path(sys.executable).with_name("chroma")
@@ -70,20 +62,6 @@ def chroma_command() -> str:
     if not found:
         pytest.fail("the 'chroma' command (installed with chromadb) is missing; reinstall: pip install -e .")
     return found
-
-
-def wait_for_heartbeat(url: str, process: subprocess.Popen[bytes] | None = None, log: Path | None = None) -> None:
-    """Poll the server's heartbeat until it answers; fail (with the server's log) after ``STARTUP_SECONDS``."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            break
-        with contextlib.suppress(OSError), urllib.request.urlopen(url + HEARTBEAT, timeout=2) as reply:
-            if reply.status == 200:
-                return
-        time.sleep(0.1)
-    tail = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log and log.exists() else ""
-    pytest.fail(f"the Chroma server at {url} did not answer {HEARTBEAT} within {STARTUP_SECONDS:.0f} s\n{tail}")
 
 
 @contextlib.contextmanager
@@ -99,7 +77,7 @@ def chroma_server(folder: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_heartbeat(url, process, log)
+        wait_until_up(url + HEARTBEAT, process, STARTUP_SECONDS, log)
         yield url
     finally:
         process.terminate()
@@ -115,7 +93,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a running Chroma server: ``$ASSISTANT_TEST_CHROMA_URL``, or one started for this module."""
     given = os.environ.get("ASSISTANT_TEST_CHROMA_URL", "").rstrip("/")
     if given:
-        wait_for_heartbeat(given)
+        wait_until_up(given + HEARTBEAT, timeout=STARTUP_SECONDS)
         yield given
         return
     with chroma_server(tmp_path_factory.mktemp("chroma")) as url:

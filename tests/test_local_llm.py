@@ -12,15 +12,12 @@ import importlib.util
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant import Assistant, ConfigError, LLMError, Settings
@@ -29,6 +26,7 @@ from assistant.evals.cases import load_cases
 from assistant.llm import local
 from assistant.verify import verify
 from tests.conftest import INJECTION
+from tests.servers import free_port, wait_until_up
 
 # Answerable cases per category, then unanswerable ones: the first of each in evals/cases.yaml (no hand picking).
 PER_CATEGORY = {"single_fact": 2, "figure": 2, "calculation": 1, "comparison": 1, "conflict": 1, "english": 2}
@@ -90,12 +88,6 @@ def test_the_server_command_serves_the_model_under_its_alias(tmp_path: Path) -> 
 
 
 # -- the real model --------------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``gpu-assistant llm-serve`` on a free loopback port; its OpenAI-compatible base URL."""
@@ -103,7 +95,7 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if os.environ.get("ASSISTANT_REQUIRE_LOCAL_LLM") == "1":
             pytest.fail("llama-cpp-python is not installed (make setup-local-llm)")
         pytest.skip("the [local-llm] extra is not installed (make setup-local-llm)")
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llm") / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
@@ -112,15 +104,7 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                if httpx.get(url + "/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(1)
-        else:
-            pytest.fail(f"llm-serve did not start: {log.read_text(errors='replace')[-2000:]}")
+        wait_until_up(url + "/models", server, STARTUP_SECONDS, log)
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)

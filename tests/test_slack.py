@@ -36,6 +36,7 @@ from assistant.slack.blocks import (
 from assistant.slack.dedupe import SeenEvents
 from assistant.verify import Verification
 from tests.conftest import make_assistant
+from tests.servers import free_port, wait_until_up
 from tests.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, Call, SlackAPI, SocketModeServer
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -385,9 +386,7 @@ def test_cli_names_the_missing_variable(monkeypatch: pytest.MonkeyPatch, capsys:
 
 
 def test_cli_http_mode_answers_signed_events(tmp_path: Path, docs: Path, api: SlackAPI) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = os.environ | {
         "SLACK_BOT_TOKEN": "xoxb-cli",
         "SLACK_SIGNING_SECRET": SECRET,
@@ -399,14 +398,7 @@ def test_cli_http_mode_answers_signed_events(tmp_path: Path, docs: Path, api: Sl
     process = subprocess.Popen([*command, "--store", str(tmp_path / "store")], env=env, stdout=log, stderr=log)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert process.poll() is None, (tmp_path / "bot.log").read_text()
+        wait_until_up(base + "/healthz", process, 90, tmp_path / "bot.log")
         assert Endpoint(base + "/slack/events").send(envelope(mention("壁仞科技2024年营收是多少？"))).status_code == 200
         api.wait_for("chat.update", timeout=30)
         assert "3.37亿元" in only_reply(api).args["text"]

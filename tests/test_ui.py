@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import make_assistant, write_two_page_pdf
+from servers import free_port, wait_until_up
 
 from assistant import Assistant, ConfigError
 from assistant.cli import main
@@ -28,12 +28,6 @@ gradio = pytest.importorskip("gradio", reason="the [ui] extra is not installed")
 from gradio_client import Client  # noqa: E402  (after the importorskip above)
 
 pytestmark = pytest.mark.network_free
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def serve(assistant: Assistant, **launch: Any) -> Any:
@@ -295,14 +289,7 @@ def test_gpu_assistant_ui_builds_the_index_then_serves(tmp_path: Path, docs: Pat
         preexec_fn=_ctrl_c_stops,  # a test run started in the background would otherwise pass on SIGINT ignored
     )
     try:
-        page = None
-        deadline = time.monotonic() + 120
-        while page is None and time.monotonic() < deadline and process.poll() is None:
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/config", timeout=5)
-            except httpx.TransportError:
-                time.sleep(0.5)
-        assert page is not None and page.status_code == 200, process.poll()
+        page = wait_until_up(f"http://127.0.0.1:{port}/config", process, 120)
         assert "3 篇文档 documents" in page.text
     finally:
         process.send_signal(signal.SIGINT)

@@ -5,7 +5,6 @@ Screenshots are written to ``tests/artifacts/`` (ignored by git).
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.ui import create_app
+from tests.servers import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -31,11 +31,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the [d
 @pytest.fixture
 def url(assistant: Assistant) -> Iterator[str]:
     """The UI over the three small briefs, served on a free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
     demo = create_app(assistant)
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
     yield str(demo.local_url)
     demo.close()
 
