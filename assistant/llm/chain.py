@@ -135,7 +135,7 @@ def answer(
         checked.cited = sorted(set(checked.cited) | {c.n for c in base.citations})
     removed = checked.verification.removed
     used = set(checked.cited) | {o.citation for c in calculations for o in c.operands if getattr(o, "citation", None)}
-    pool = {c.n: c for c in sources} | {c.n: c for c in base.citations if c.n not in {s.n for s in sources}}
+    pool = {c.n: c for c in base.citations} | {c.n: c for c in sources}  # a shown source wins its number
     notice = "\n" + removal_notice(len(removed), query.language) if removed else ""
     result = Answer(
         text + notice,
