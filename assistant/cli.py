@@ -62,7 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_ui)
 
     p = sub.add_parser("eval", parents=[common], help="run the eval suite against baselines, write the report")
-    p.add_argument("--cases", type=Path, help="cases file (default: evals/cases.yaml)")
+    p.add_argument("--cases", type=Path, help="cases file (default: evals/cases.yaml, or the corpus folder's cases.yaml)")
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        help="ingest this folder (its articles/ subfolder if it has one) into a fresh store under --work, then run",
+    )
     p.add_argument("--retriever", choices=("hybrid", "dense", "bm25"), help="retriever of the system under test")
     p.add_argument("--baselines", default="all", help="comma-separated: bm25,dense,dense-minilm,langchain-tutorial")
     p.add_argument("--report", type=Path, help="write the Markdown report here")
@@ -106,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 def _assistant(args: argparse.Namespace, rebuild: bool = False, **overrides: object):  # type: ignore[no-untyped-def]
     from assistant.core import Assistant
 
-    settings = Settings.from_env(None, store=args.store, embedder=args.embedder, **overrides)
+    settings = Settings.from_env(None, **({"store": args.store, "embedder": args.embedder} | overrides))
     return Assistant(settings, rebuild=rebuild)
 
 
@@ -160,9 +165,18 @@ def _eval(args: argparse.Namespace) -> int:
 
     if args.every < 1:
         raise ConfigError("--every must be >= 1")
-    cases = load_cases(args.cases)[:: args.every]
-    assistant = _assistant(args, retriever=args.retriever, llm=args.llm)
-    assistant.ensure_index(progress=_progress_bar())
+    articles, cases_file = runner.corpus_paths(args.corpus, args.cases)
+    cases = load_cases(cases_file)[:: args.every]
+    if articles is None:
+        assistant = _assistant(args, retriever=args.retriever, llm=args.llm)
+        assistant.ensure_index(progress=_progress_bar())
+    else:
+        store = args.work / "corpus-store"
+        assistant = _assistant(args, rebuild=True, retriever=args.retriever, llm=args.llm, corpus=articles, store=store)
+        built = assistant.ingest([articles], progress=_progress_bar())
+        print(f"ingested {articles}: {built.summary()}", file=sys.stderr)
+        for path, reason in built.failed:
+            print(f"failed: {path}: {reason}", file=sys.stderr)
     names = [] if args.baselines in ("", "none") else list(runner.BASELINES)
     if args.baselines not in ("all", "", "none"):
         names = [b.strip() for b in args.baselines.split(",") if b.strip()]

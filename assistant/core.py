@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -224,13 +225,15 @@ class Assistant:
 
     def _extract(self, query: Query, hits: list[Hit]) -> Answer:
         """The best evidence sentences, cited, with conflicting figures and "as of" dates noted."""
-        found = extractive.candidates(query, hits, self.registry)
+        misses: Counter[str] = Counter()
+        found = extractive.candidates(query, hits, self.registry, misses)
         chosen = extractive.select(query, found)
         missing = extractive.uncovered_terms(query, chosen) if chosen else []
         context = " ".join(normalise_for_match(c.hit.text) for c in chosen)
         absent = [t for t in strong_terms(query.text, self.registry) if t not in context.replace(" ", "")]
         if not chosen or absent or _unknown_subject(query, missing):
-            return Answer(extractive.refusal(query, absent or missing), True, [], language=query.language)
+            parts = absent or missing or [extractive.missing_part(m, query.language) for m, _ in misses.most_common(1)]
+            return Answer(extractive.refusal(query, parts), True, [], language=query.language)
         text, citations = extractive.compose(query, chosen)
         lines = text.split("\n")
         facts = notes.answered_facts(query, chosen)

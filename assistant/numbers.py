@@ -21,14 +21,14 @@ from decimal import Decimal, InvalidOperation
 
 from assistant.text import normalise
 
-MAGNITUDES = {
-    "万亿": Decimal(10) ** 12,
-    "千亿": Decimal(10) ** 11,
-    "百亿": Decimal(10) ** 10,
-    "亿": Decimal(10) ** 8,
-    "千万": Decimal(10) ** 7,
-    "百万": Decimal(10) ** 6,
-    "万": Decimal(10) ** 4,
+# Chinese magnitudes: 十/百/千 before 万 or 亿, and 万亿 (10^12) with its own 十/百/千 (千万亿 = 10^15).
+CHINESE_MAGNITUDES = {
+    f"{small}{big}": Decimal(10) ** (power + exponent)
+    for big, power in (("万", 4), ("亿", 8), ("万亿", 12))
+    for small, exponent in (("", 0), ("十", 1), ("百", 2), ("千", 3))
+}
+MAGNITUDES = CHINESE_MAGNITUDES | {
+    "quadrillion": Decimal(10) ** 15,
     "trillion": Decimal(10) ** 12,
     "billion": Decimal(10) ** 9,
     "bn": Decimal(10) ** 9,
@@ -142,7 +142,8 @@ _ENDERS = re.escape("".join(sorted({w[-1] for w in (*UNIT_WORDS, *CURRENCY_WORDS
 _SIGN = rf"−|(?<![0-9A-Za-z%)${_ENDERS}])-"
 PATTERN = re.compile(
     r"(?<![A-Za-z0-9_])(?<![0-9][.,/:\-–~])(?<![A-Za-z][.\-])"
-    rf"(?P<ps>每股\s?)?(?P<qual>(?:{_QUAL})\s?)?(?P<pre>{_CUR_PRE})?\s?(?P<sign>(?(pre)[-−]|(?:{_SIGN})))?"
+    rf"(?P<ps>每股\s?)?(?P<qual>(?:{_QUAL})\s?)?(?:(?P<sign0>[-−])(?=(?:{_CUR_PRE})))?(?P<pre>{_CUR_PRE})?\s?"
+    rf"(?P<sign>(?(pre)[-−]|(?:{_SIGN})))?"
     rf"(?P<n1>{_NUM})\s?(?P<m1>{_MAG})?"
     rf"(?:(?P<rng>{_RANGE})(?P<pre2>{_CUR_PRE})?(?P<sign2>[-−])?(?P<n2>{_NUM})\s?(?P<m2>{_MAG})?)?"
     rf"\s?(?P<post>{_CUR_POST})?\s?(?P<unit>{_UNIT})?",
@@ -200,6 +201,10 @@ _ENGLISH_UNITS = {"%": "%", "pp": " percentage points", "x": "×", "": "", "per_
 
 
 def _scale(value: Decimal) -> tuple[Decimal, str]:
+    if value >= Decimal(10) ** 15:
+        return Decimal(10) ** 15, "quadrillion"
+    if value >= Decimal(10) ** 12:
+        return Decimal(10) ** 12, "trillion"
     if value >= Decimal(10) ** 9:
         return Decimal(10) ** 9, "billion"
     if value >= Decimal(10) ** 6:
@@ -244,7 +249,7 @@ def _from_match(m: re.Match[str], original: str) -> Quantity | None:
         return None
     mag2 = g["m2"]
     mag1 = g["m1"] or (mag2 if g["n2"] else None)
-    low = _number(g["n1"], g["sign"]) * MAGNITUDES.get((mag1 or "").lower(), Decimal(1))
+    low = _number(g["n1"], g["sign"] or g["sign0"]) * MAGNITUDES.get((mag1 or "").lower(), Decimal(1))
     high = _number(g["n2"], g["sign2"]) * MAGNITUDES.get((mag2 or "").lower(), Decimal(1)) if g["n2"] else None
     if high is not None and high < low:
         return None  # "2022-2024"-style spans and "2025-12" dates are not ranges of one figure

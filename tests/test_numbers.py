@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.numbers import Quantity, figure_values, parse_quantities
+from assistant.numbers import CHINESE_MAGNITUDES, Quantity, figure_values, parse_quantities
+from assistant.text import has_cjk
 
 D = Decimal
 
@@ -257,7 +258,8 @@ def test_a_dash_after_a_figure_is_not_a_minus_sign() -> None:
 
 
 # -- properties (database=None: hypothesis keeps no example directory in the repo) ---------------------------------
-_ZH_MAGNITUDES = {"万亿": 12, "千亿": 11, "百亿": 10, "亿": 8, "千万": 7, "百万": 6, "万": 4}
+_ZH_MAGNITUDES = {"万亿": 12, "千亿": 11, "百亿": 10, "十亿": 9, "亿": 8, "千万": 7, "百万": 6, "十万": 5, "万": 4}
+_ZH_MAGNITUDES |= {"十万亿": 13, "百万亿": 14, "千万亿": 15}
 _EN_MAGNITUDES = {"trillion": 12, "billion": 9, "bn": 9, "million": 6, "mn": 6}
 _amounts = st.decimals(min_value=0, max_value=10**7, places=4, allow_nan=False, allow_infinity=False)
 
@@ -270,6 +272,31 @@ def test_chinese_amounts_round_trip(value: Decimal, magnitude: str, negative: bo
     expected = value * Decimal(10) ** _ZH_MAGNITUDES[magnitude]
     assert q.value == (-expected if negative else expected)
     assert (q.currency, q.unit, q.high) == ("CNY", "", None)
+
+
+@settings(database=None)
+@given(
+    value=_amounts,
+    magnitude=st.sampled_from(sorted(_ZH_MAGNITUDES)),
+    suffix=st.sampled_from(["元", "港元", "美元", "次", ""]),
+    negative=st.booleans(),
+)
+def test_every_chinese_magnitude_renders_in_english_and_parses_back_exactly(
+    value: Decimal, magnitude: str, suffix: str, negative: bool
+) -> None:
+    sign = "-" if negative else ""
+    (q,) = parse_quantities(f"数字为{sign}{value:f}{magnitude}{suffix}。")
+    expected = value * Decimal(10) ** _ZH_MAGNITUDES[magnitude]
+    assert q.value == (-expected if negative else expected)
+    english = q.english()
+    assert not has_cjk(english)
+    (back,) = parse_quantities(f"The figure is {english} in all.")
+    assert (back.value, back.currency) == (q.value, q.currency), english
+
+
+def test_the_set_of_chinese_magnitudes_is_complete() -> None:
+    assert set(CHINESE_MAGNITUDES) == set(_ZH_MAGNITUDES)
+    assert parse_quantities("整机算力2千万亿次")[0].english() == "2 quadrillion"
 
 
 @settings(database=None)

@@ -7,9 +7,11 @@ question names them) and carries a figure when a figure is asked for; otherwise 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from assistant.answer.lexicon import METRICS, PERIOD_PARTS
+from assistant.answer.gate import judge
+from assistant.answer.lexicon import METRICS
 from assistant.answer.query import Query, contains
 from assistant.entities import Registry
 from assistant.facts import Fact, decode
@@ -42,8 +44,13 @@ class Candidate:
     companies: tuple[str, ...] = ()
 
 
-def candidates(query: Query, hits: list[Hit], registry: Registry) -> list[Candidate]:
-    """Every sentence of the evidence that satisfies the question's constraints, scored, best first."""
+def candidates(
+    query: Query, hits: list[Hit], registry: Registry, misses: Counter[str] | None = None
+) -> list[Candidate]:
+    """Every sentence of the evidence that satisfies the question's constraints, scored, best first.
+
+    ``misses`` (when given) counts, for sentences about the asked subject, which part of the question they miss.
+    """
     seen: set[str] = set()
     found: list[Candidate] = []
     question_tokens = set(tokenize(query.text))
@@ -56,6 +63,11 @@ def candidates(query: Query, hits: list[Hit], registry: Registry) -> list[Candid
                 continue
             seen.add(key)
             candidate = Candidate(hit, start, end, text, companies=tuple(registry.mentions(text)))
+            verdict = judge(query, hit, start, end, candidate.companies, registry)
+            if not verdict.admitted:
+                if misses is not None and verdict.missing != "subject":
+                    misses[verdict.missing] += 1
+                continue
             score = _score(query, candidate, key, question_tokens)
             if score is not None:
                 score += _fact_bonus(query, [f for f in stated if start <= f.start < end])
@@ -79,12 +91,7 @@ def _fact_bonus(query: Query, facts: list[Fact]) -> float:
 def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) -> float | None:
     score = 0.0
     if query.companies:
-        if set(query.companies) & set(cand.companies):
-            score += 3.0
-        elif not cand.companies and _doc_about(cand.hit, query.companies):
-            score += 1.0
-        else:
-            return None
+        score += 3.0 if set(query.companies) & set(cand.companies) else 1.0
     main = query.main_metrics
     if main:
         if not any(contains(norm, w) for m in main for w in METRICS[m]):
@@ -92,9 +99,7 @@ def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) 
         score += 3.0
     if "growth" in query.metrics and (any(contains(norm, w) for w in METRICS["growth"]) or "%" in norm):
         score += 1.0
-    if query.periods:
-        if not any(_period_matches(p.year, p.part, norm) for p in query.periods):
-            return None
+    if query.period.labels or query.period.part:
         score += 2.0
     if query.wants_number:
         if not _has_figure(cand.text):
@@ -121,21 +126,6 @@ def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) 
 def _asks_year(query: Query) -> bool:
     text = query.text.lower()
     return any(w in text for w in _YEAR_WORDS)
-
-
-def _doc_about(hit: Hit, companies: tuple[str, ...]) -> bool:
-    """True when the chunk's main company (the first one listed) is an asked one."""
-    return str(hit.metadata.get("companies", "")).split(",")[0] in companies
-
-
-def _period_matches(year: str, part: str, norm: str) -> bool:
-    if year not in norm:
-        return False
-    parts_here = {p for p, words in PERIOD_PARTS.items() if any(contains(norm, w) for w in words)}
-    if part:
-        return part in parts_here
-    # A whole-year question is not answered by a half-year or quarterly figure alone.
-    return not parts_here or f"{year}年营" in norm or f"{year}年净" in norm or f"{year}年全年" in norm
 
 
 def _has_figure(text: str) -> bool:
@@ -241,6 +231,21 @@ def _line(query: Query, cand: Candidate, citation: Citation) -> str:
     english = "; ".join(f"{q.text} = {q.english()}" for q in figures)
     units = f" (in English units: {english})" if english else ""
     return f"Per {who}{when}: “{cand.text.rstrip()}”{units} [{citation.n}]"
+
+
+_PARTS = {
+    "product": ("该型号", "that product model"),
+    "period": ("所问期间的数字", "a figure for the period asked"),
+    "qualifier": ("所问口径的数字（而非累计、分部或其他口径）", "the measure asked (not a cumulative, segment or other basis)"),
+}
+
+
+def missing_part(miss: str, language: str) -> str:
+    """How a refusal names the part of the question no evidence sentence covers."""
+    words = _PARTS.get(miss)
+    if words is None:
+        return miss
+    return words[0] if language == "zh" else words[1]
 
 
 def refusal(query: Query, missing: list[str] | None = None) -> str:

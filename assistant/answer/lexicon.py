@@ -276,5 +276,48 @@ GENERIC_TERMS = frozenset(
         "港股",
         "a股",
         "上市公司",
+        "这个",
+        "那个",
+        "截至",
+        "截止",
+        "这些",
+        "那些",
+        "几成",
+        "多少",
+        "哪里",
+        "什么",
+        "怎么",
+        "怎样",
+        "如何",
+        "为什么",
+        "是否",
+        "有没有",
+        "到底",
+        "具体",
+        "主要",
+        "分别是",
+        "各是",
+        "是谁",
     ]
+)
+
+# English words that carry no content of their own in a question (never required in the evidence).
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """
+    a about above according after against all also am an and any are as at be been before being below between both
+    but by can could did do does doing done during each either else ever every few for from further get gets got
+    had has have having he her here hers him his how however i if in into is it its itself just least less let like
+    made make makes many may me might more most much must my near no nor not now of off on once one only or other
+    our out over own per put rather really said same say says see seen several shall she should since so some still
+    such than that the their them then there these they this those though through thus to too under until up upon us
+    very was we were what whatever when where whether which while who whom whose why will with within without would
+    yet you your give gave given tell told show shown according reported report reports reportedly claim claimed
+    claims stated state states say figure figures number numbers amount value values level levels people
+    company companies firm firms chip chips china chinese domestic year years month months time times did kind
+    much approximately roughly around exactly overall total combined latest current currently recent recently new
+    big large largest high higher highest low lower lowest top main major key first second third last next
+    mainland become became becoming happen happened happens take took taken use used using achieve achieved
+    achieves reach reached reaches hit post posted record recorded generate generated book booked earn earned
+    bring brought come came go went going expect expected plan planned plans want wanted able need needed
+    """.split()
 )

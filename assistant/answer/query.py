@@ -8,7 +8,16 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from assistant.answer.lexicon import DATE_WORDS, GENERIC_TERMS, METRICS, PERIOD_PARTS, QUANTITY_WORDS, WHO_WORDS
+from assistant.answer.frame import PeriodAsk, organisations, period_ask, product_codes, qualifiers
+from assistant.answer.lexicon import (
+    DATE_WORDS,
+    ENGLISH_FUNCTION_WORDS,
+    GENERIC_TERMS,
+    METRICS,
+    PERIOD_PARTS,
+    QUANTITY_WORDS,
+    WHO_WORDS,
+)
 from assistant.entities import Registry
 from assistant.text import has_cjk, normalise_for_match
 from assistant.tokenize import tokenize
@@ -38,6 +47,11 @@ class Query:
     wants_date: bool = False
     key_terms: tuple[str, ...] = ()
     inherited: dict[str, Any] = field(default_factory=dict)
+    products: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    qualifiers: frozenset[str] = frozenset()
+    period: PeriodAsk = PeriodAsk()
+    names: tuple[str, ...] = ()  # English key terms written capitalised or with digits (names, codes)
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
@@ -102,6 +116,11 @@ def analyse(question: str, registry: Registry) -> Query:
         wants_number=wants_number,
         wants_date=wants_date,
         key_terms=tuple(_key_terms(question, registry)),
+        products=tuple(product_codes(question)),
+        organisations=tuple(organisations(question, registry, _vocabulary(registry)[0])),
+        qualifiers=qualifiers(question),
+        period=period_ask(question),
+        names=tuple(_names(question)),
     )
 
 
@@ -135,10 +154,23 @@ def _key_terms(question: str, registry: Registry) -> list[str]:
     return terms
 
 
+def _names(question: str) -> list[str]:
+    """Lower-cased English words written like names: capitalised (not opening the question) or with digits."""
+    found = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z0-9&\-]*", question):
+        word = m.group(0)
+        if (word[0].isupper() and m.start() > 0) or any(c.isdigit() for c in word):
+            found.append(word.lower())
+    return found
+
+
 def _english_key(token: str, question: str, chinese: bool) -> bool:
-    """English words count as key terms when they look like names (capitalised) or model numbers."""
+    """English content words are key terms: names, model numbers, and (in English questions) every word that is
+    not a function word; a number alone is not."""
     if any(ch.isdigit() for ch in token):
-        return not token.replace(".", "").isdigit()
+        return not token.replace(".", "").replace(",", "").isdigit()
+    if not chinese:
+        return len(token) > 1 and token not in ENGLISH_FUNCTION_WORDS
     match = re.search(rf"(?<![A-Za-z])({re.escape(token)})(?![A-Za-z])", question, re.I)
     if match is None:
         return False
@@ -191,23 +223,38 @@ def with_history(query: Query, history: Sequence[str], registry: Registry) -> Qu
     previous = [analyse(q, registry) for q in history]
     inherited: dict[str, Any] = {}
     companies, metrics, periods = query.companies, query.metrics, query.periods
-    if not companies:
-        source = next((p for p in reversed(previous) if p.companies), None)
-        if source:
+    products, period = query.products, query.period
+    if not companies and not query.organisations:  # a newly named organisation never takes the previous subject
+        source = next((p for p in reversed(previous) if p.companies or p.organisations), None)
+        if source and source.companies:
             companies = source.companies
             inherited["companies"] = list(companies)
+        if source and source.organisations:
+            inherited["organisations"] = list(source.organisations)
+        if source and not products and source.products:
+            products = source.products
+            inherited["products"] = list(products)
     last = previous[-1]
     if not query.main_metrics and last.metrics:
         metrics = tuple(dict.fromkeys((*last.metrics, *metrics)))
         inherited["metrics"] = list(metrics)
-    if not periods and last.periods and (inherited or _short(query.text)):
-        periods = last.periods
+    if not periods and not period.part and last.periods and (inherited or _short(query.text)):
+        periods, period = last.periods, last.period
         inherited["periods"] = [f"{p.year}{p.part}" for p in periods]
     if not inherited:
         return query
     wants_number = query.wants_number or (last.wants_number and "metrics" in inherited)
+    organisations = tuple(inherited.get("organisations", query.organisations))
     return replace(
-        query, companies=companies, metrics=metrics, periods=periods, wants_number=wants_number, inherited=inherited
+        query,
+        companies=companies,
+        metrics=metrics,
+        periods=periods,
+        wants_number=wants_number,
+        inherited=inherited,
+        products=products,
+        organisations=organisations,
+        period=period,
     )
 
 

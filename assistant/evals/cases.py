@@ -12,7 +12,25 @@ import yaml
 from assistant.errors import ConfigError
 
 DEFAULT_CASES = Path(__file__).resolve().parent.parent.parent / "evals" / "cases.yaml"
-CATEGORIES = ("single_fact", "figure", "calculation", "comparison", "conflict", "follow_up", "english", "unanswerable")
+CATEGORIES = (
+    "single_fact",
+    "figure",
+    "calculation",
+    "comparison",
+    "compare",
+    "conflict",
+    "follow_up",
+    "english",
+    "multi_part",
+    "who",
+    "when",
+    "what",
+    "which",
+    "list",
+    "why",
+    "unanswerable",
+)
+LANGUAGES = ("zh", "zh-hant", "en")
 DEFAULT_TOLERANCE = Decimal("0.001")
 
 

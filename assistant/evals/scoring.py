@@ -40,10 +40,24 @@ class Score:
     seconds: float = 0.0
     figures_removed: int = 0
     fallback: bool = False
+    language: str = "zh"
+    crashed: str = ""  # the exception, when the system raised instead of answering
+
+    @property
+    def answered(self) -> bool:
+        """The system gave an answer (neither a refusal nor a crash)."""
+        return not self.refused and not self.crashed
+
+    @property
+    def wrong(self) -> bool:
+        """Answered, and not right: the worst outcome (a cited answer to another question)."""
+        return self.answered and not self.correct
 
     @property
     def correct(self) -> bool:
         """Refused exactly when it should, and (when answering) stated every expected figure, phrase and result."""
+        if self.crashed:
+            return False
         if self.expected_refusal or self.refused:
             return self.expected_refusal == self.refused
         return (
@@ -52,6 +66,8 @@ class Score:
 
     def why(self) -> str:
         """A short reason a case failed."""
+        if self.crashed:
+            return f"crashed: {self.crashed}"
         if self.expected_refusal and not self.refused:
             return "answered an unanswerable question"
         if self.refused and not self.expected_refusal:
@@ -70,7 +86,7 @@ class Score:
 
 def score(case: Case, system: str, answer: Answer, ranking: list[Hit], seconds: float = 0.0) -> Score:
     """Score one answer (and the retrieval ranking behind it)."""
-    result = Score(case.id, case.category, system, answer.refused, case.refused, seconds=seconds)
+    result = Score(case.id, case.category, system, answer.refused, case.refused, seconds=seconds, language=case.language)
     result.fallback = answer.written_by == "fallback"
     removed = answer.verification.removed if answer.verification is not None else []
     result.figures_removed = sum(len(parse_quantities(_MARK.sub(" ", sentence))) for sentence in removed)
@@ -84,6 +100,13 @@ def score(case: Case, system: str, answer: Answer, ranking: list[Hit], seconds: 
     if case.calculation is not None:
         result.calc_ok = not answer.refused and _calculated(case.calculation, answer)
     return result
+
+
+def crash(case: Case, system: str, error: BaseException, seconds: float = 0.0) -> Score:
+    """The score of a case on which the system raised: counted apart from refusals, never right."""
+    detail = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+    return Score(case.id, case.category, system, False, case.refused, seconds=seconds, language=case.language,
+                 crashed=detail)
 
 
 # -- retrieval ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,252 @@
+"""What a question (or an evidence sentence) is about, beyond companies and metric words.
+
+The pieces a relevance check needs to tell "the right sentence" from "a sentence with the same words":
+
+- product and model codes, exact: ``910`` ≠ ``910B`` ≠ ``310``, ``BR20X`` ≠ ``BR100``;
+- organisations outside the registry (``登临科技``, ``Zhong Lun Law Firm``), which must be the sentence's subject;
+- measure qualifiers: cumulative vs one period, a segment vs the total, 扣非 vs headline profit, plan vs actual vs
+  maximum, net vs gross proceeds;
+- periods as exact calendar spans (``2022–2025H1`` is not ``2025H1``), a part without a year (``上半年``), and
+  "latest" words that ask for the most recent stated period.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.entities import Registry
+from assistant.periods import parse_periods
+from assistant.text import normalise_for_match
+
+# -- product and model codes -------------------------------------------------------------------------------------
+# Letters glued to digits (BR100, JM9, S80, P800, 910B, KX-6000G), or three or more digits right after a Chinese
+# character or a capitalised brand word (昇腾910, Ascend 910).
+_GLUED = re.compile(r"(?<![a-z0-9.])([a-z]{1,5})-?(\d{1,5})([a-z]{0,3})(?![a-z0-9])")
+_AFTER_NAME = re.compile(
+    r"(?:(?<=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff] )|(?<=[a-z]{3} ))(\d{3,5})([a-z]{0,2})(?![a-z0-9.,%])"
+)
+_DIGITS_FIRST = re.compile(r"(?<![a-z0-9.,$¥])(\d{2,5})([a-z]{1,2})(?![a-z0-9])")
+_SPACED = re.compile(r"(?<![a-z0-9])(gtx|rtx|gt|rx|mtt|hd)\s(\d{2,5}[a-z]{0,3})(?![a-z0-9])")
+# Number formats, units and periods that look like codes but name no product.
+_NOT_A_CODE = re.compile(
+    r"^(?:fp\d+|bf\d+|int\d+|tf\d+|fy\d+|h[12]|q[1-4]|[1-4]q|[12]h|\d+(?:nm|gb|tb|mb|w|k|hz|ghz|mhz|g|t|x|mm|cm|km|kg|ms|fps)"
+    r"|hbm\d[a-z]?|gddr\d[a-z]?|lpddr\d[a-z]?|ddr\d|pcie\d|usb\d|hdmi\d*|dp\d*|5g|4g|3d|2d|ai\d*|covid\d+)$"
+)
+_YEARISH = re.compile(r"^(?:19|20)\d\d$")
+_NOT_A_MODEL_AFTER = re.compile(r"^\s?(?:年|月|日|亿|万|元|家|个|名|人|股|倍|张|片|台|颗|款|项|次|号|%|个百分点)")
+
+
+def product_codes(text: str) -> list[str]:
+    """Product and model codes in a text, normalised (lower case, no space or hyphen), in order, without repeats."""
+    norm = normalise_for_match(text)
+    found: list[tuple[int, str]] = []
+    for m in _SPACED.finditer(norm):
+        found.append((m.start(), m.group(1) + m.group(2)))
+    taken = [(m.start(), m.end()) for m in _SPACED.finditer(norm)]
+    for m in _GLUED.finditer(norm):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        code = "".join(m.groups())
+        if not _NOT_A_CODE.match(code):
+            found.append((m.start(), code))
+    for m in _DIGITS_FIRST.finditer(norm):
+        code = "".join(m.groups())
+        if (
+            not any(a <= m.start() < b for a, b in taken)
+            and not _NOT_A_CODE.match(code)
+            and not _YEARISH.match(m.group(1))
+        ):
+            found.append((m.start(), code))
+    for m in _AFTER_NAME.finditer(norm):
+        code = m.group(1) + m.group(2)
+        if any(a <= m.start() < b for a, b in taken) or _YEARISH.match(m.group(1)):
+            continue
+        if _NOT_A_MODEL_AFTER.match(norm[m.end() :]) or _NOT_A_CODE.match(code):
+            continue
+        found.append((m.start(), code))
+    return list(dict.fromkeys(code for _, code in sorted(found)))
+
+
+# -- organisations outside the registry ---------------------------------------------------------------------------
+_ORG_ZH = re.compile(
+    r"([\u4e00-\u9fff]{2,6}?)(科技|股份|集团|公司|半导体|微电子|电子|智能|资本|基金|研究院|交易所|律师事务所|律所|咨询)"
+)
+_ORG_FUNCTION = re.compile(r"[的之了是在和与及其这那多少几哪个些年月日家为被把向从对]")
+_ORG_GENERIC = frozenset({"上市", "国产", "中国", "国内", "全球", "美国", "海外", "芯片", "这家", "该", "其他", "相关"})
+_ORG_EN = re.compile(
+    r"(?<![A-Za-z])((?:[A-Z][A-Za-z&.\-]+\s){0,3}[A-Z][A-Za-z&.\-]+)\s"
+    r"(Law Firm|Technologies|Technology|Semiconductor|Microelectronics|Group|Capital|Fund|Holdings|Corp|Inc|Ltd)\b"
+)
+
+
+# A Chinese question usually opens with its subject: the characters before the first year, metric or question word.
+_LEADING = re.compile(
+    r"^([\u4e00-\u9fff]{2,6}?)(?=\d|的|有|是|在|和|与|为|将|今年|去年|明年|上半年|下半年|前三|第|一季|二季|三季|四季)"
+)
+_REPORTING_VERB = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2})(预测|预计|表示|认为|宣布|公布|披露|发布|称)(?=\d|的|今年|去年|明年)"
+)
+_NOT_A_NAME_START = re.compile(
+    r"^(?:[那它其这该此每各哪谁什怎如为请按若假截根从与和对近今去明上下前第一二三四五六七八九十几多全美]|中国|国产|国内|国家)"
+)
+
+
+def organisations(text: str, registry: Registry, vocabulary: frozenset[str] = frozenset()) -> list[str]:
+    """Names of organisations in ``text`` that the registry does not know (``登临科技``, ``Zhong Lun Law Firm``).
+
+    Besides names with an organisation suffix, a Chinese question's opening name (``昆仑芯2024年营收…``) counts
+    when it is not a known company, a word of the ``vocabulary`` (metrics, periods) or a pronoun.
+    """
+    names: list[str] = []
+    lead = _LEADING.match(_REPORTING_VERB.sub("", text.strip(), count=1))
+    if lead and not _NOT_A_NAME_START.match(lead.group(1)) and not registry.mentions(lead.group(1)):
+        if not any(word in lead.group(1) for word in vocabulary if len(word) >= 2):
+            names.append(lead.group(1))
+    for m in _ORG_ZH.finditer(text):
+        stem = m.group(1)
+        if _ORG_FUNCTION.search(stem) or stem in _ORG_GENERIC or registry.mentions(m.group(0)):
+            continue
+        names.append(m.group(0))
+    for m in _ORG_EN.finditer(text):
+        if not registry.mentions(m.group(0)):
+            names.append(m.group(0))
+    return list(dict.fromkeys(names))
+
+
+# -- measure qualifiers --------------------------------------------------------------------------------------------
+# group → value → words. A question's qualifier must be met; a sentence's qualifier that the question did not ask
+# for rules the sentence out when it changes what is measured (STRICT).
+QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "scope": {
+        "cumulative": ("累计", "累積", "累积", "cumulative", "cumulatively", "in total over", "combined over"),
+        "segment": ("产品线", "產品線", "业务收入", "板块", "分部", "segment", "product line", "division"),
+    },
+    "basis": {
+        "recurring": ("扣非", "扣除非经常性", "recurring", "adjusted", "non-gaap"),
+        "attributable": ("归母", "归属于母公司", "歸母", "attributable", "股东应占"),
+    },
+    "status": {
+        "planned": (
+            "计划",
+            "拟",
+            "预计",
+            "預計",
+            "预期",
+            "擬",
+            "plan",
+            "planned",
+            "plans",
+            "expected",
+            "expects",
+            "target",
+        ),
+        "actual": ("实际", "實際", "最终", "最終", "actual", "actually", "final"),
+        "maximum": ("最多", "上限", "超额配售", "超額配售", "at most", "maximum", "over-allotment", "greenshoe"),
+    },
+    "proceeds": {
+        "net": ("净额", "淨額", "净募", "net proceeds", "net of"),
+    },
+}
+# Values a question must ask for before a sentence carrying them may answer it.
+STRICT = frozenset({"cumulative", "segment", "recurring", "maximum", "net"})
+_ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
+
+
+def qualifiers(text: str) -> frozenset[str]:
+    """The qualifier values a text states (``{"planned"}``, ``{"cumulative", "recurring"}`` …)."""
+    norm = normalise_for_match(text).replace("主营业务", "主营")  # main-business revenue is the total
+    found = set()
+    for values in QUALIFIERS.values():
+        for value, words in values.items():
+            if any(_has_word(norm, w) for w in words):
+                found.add(value)
+    return frozenset(found)
+
+
+def _has_word(norm: str, word: str) -> bool:
+    if _ASCII_WORD.match(word):
+        return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", norm) is not None
+    return word in norm
+
+
+def qualifier_conflict(asked: frozenset[str], stated: frozenset[str]) -> str:
+    """The qualifier that makes a sentence measure something else than the question asks, or ''."""
+    for values in QUALIFIERS.values():
+        want = asked & values.keys()
+        have = stated & values.keys()
+        if want and have and not want & have:
+            return sorted(have)[0]
+        if not want:
+            extra = sorted(have & STRICT)
+            if extra:
+                return extra[0]
+    return ""
+
+
+# -- periods ------------------------------------------------------------------------------------------------------
+LATEST_WORDS = ("最新", "最近", "目前", "去年", "今年", "latest", "most recent", "last year", "this year", "recent")
+_AS_OF = re.compile(
+    r"截至|截止|到.{0,6}为止|as of|(?<![a-z])by (?:the )?(?:end|mid|early|late)|(?<![a-z])by (?:19|20)\d\d|until"
+)
+_DAY_OR_MONTH = re.compile(r"^\d{4}-\d\d(?:-\d\d)?$")
+_PART_ONLY = {
+    "H1": ("上半年", "first half", "h1"),
+    "H2": ("下半年", "second half", "h2"),
+    "9M": ("前三季度", "前三个季度", "first three quarters", "first nine months"),
+    "Q1": ("一季度", "第一季度", "first quarter"),
+    "Q2": ("二季度", "第二季度", "second quarter"),
+    "Q3": ("三季度", "第三季度", "third quarter"),
+    "Q4": ("四季度", "第四季度", "fourth quarter"),
+}
+
+
+@dataclass(frozen=True)
+class PeriodAsk:
+    """The period a question asks about: exact labels, or a part of an unnamed year, or the latest stated.
+
+    ``as_of`` marks a point in time (截至2025年年中, by mid-2025): any date of that year answers it.
+    """
+
+    labels: tuple[str, ...] = ()
+    part: str = ""
+    latest: bool = False
+    as_of: bool = False
+
+
+def period_ask(question: str) -> PeriodAsk:
+    """Exact period labels (``2025H1``, ``2022–2025H1``, ``2024``) or a bare part (``上半年`` → part ``H1``).
+
+    Relative years (去年, last year) ask for the latest period the sources state, as do 最新 / latest.
+    """
+    spans = [s for s in parse_periods(question) if not re.fullmatch(r"\d{4}-\d\d(-\d\d)?", s.label)]
+    labels = tuple(dict.fromkeys(s.label for s in spans))
+    norm = normalise_for_match(question)
+    latest = any(_has_word(norm, w) for w in LATEST_WORDS)
+    if labels:
+        return PeriodAsk(labels, latest=latest, as_of=bool(_AS_OF.search(norm)))
+    part = next((p for p, words in _PART_ONLY.items() if any(_has_word(norm, w) for w in words)), "")
+    return PeriodAsk((), part, latest)
+
+
+def sentence_periods(sentence: str, default_year: int | None) -> tuple[str, ...]:
+    """The period and date labels a sentence states (relative words such as 去年 resolved against ``default_year``)."""
+    return tuple(s.label for s in parse_periods(sentence, default_year))
+
+
+def label_part(label: str) -> str:
+    """The part of a period label: ``2025H1`` → ``H1``, ``2025-9M`` → ``9M``, ``2024`` → ``''``."""
+    m = re.fullmatch(r"\d{4}-?(H[12]|Q[1-4]|9M)?", label)
+    return (m.group(1) or "") if m else "?"
+
+
+def period_mismatch(ask: PeriodAsk, stated: tuple[str, ...]) -> bool:
+    """True when a sentence's periods cannot answer the asked period."""
+    if ask.labels and ask.as_of:
+        years = {label[:4] for label in ask.labels}
+        return bool(stated) and not any(s[:4] in years for s in stated)
+    if ask.labels:
+        return not set(ask.labels) & {s for s in stated if not _DAY_OR_MONTH.match(s)}
+    if ask.part:
+        return not any(label_part(s) == ask.part for s in stated)
+    return False

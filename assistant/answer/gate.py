@@ -1,0 +1,153 @@
+"""The relevance gate: may this evidence sentence answer this question?
+
+Provenance (the figure is in the quote) is checked elsewhere; this checks that the quote is about what was asked:
+the same subject (company, organisation, product code), the same measure (no cumulative total for one period, no
+segment for the total, no 扣非 for headline profit, no plan for the actual), the same period, and every content
+word of the question that no vocabulary covers. A sentence that names no subject takes the subject of the text
+before it in its paragraph, else its document's (discourse attribution: ``其中，仅上半年就亏损…``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from assistant.answer.frame import period_mismatch, product_codes, qualifier_conflict, qualifiers, sentence_periods
+from assistant.answer.query import Query
+from assistant.entities import Registry
+from assistant.glossary import chinese_terms
+from assistant.text import normalise_for_match
+from assistant.types import Hit
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a sentence may answer, and if not, which part of the question it misses."""
+
+    admitted: bool
+    missing: str = ""  # "subject", "product", "period", "qualifier", or a required term
+    attributed: tuple[str, ...] = ()  # the companies the sentence is about (its own, or its paragraph's)
+
+
+def paragraph_before(hit: Hit, start: int) -> str:
+    """The chunk's text from the start of the sentence's paragraph (line) up to the sentence."""
+    line_start = hit.text.rfind("\n", 0, start) + 1
+    return hit.text[line_start:start]
+
+
+def attributed_companies(hit: Hit, start: int, own: tuple[str, ...], registry: Registry) -> tuple[str, ...]:
+    """The sentence's companies, or the last one named before it in the chunk, or its document's main company."""
+    if own:
+        return own
+    earlier = registry.spans(hit.text[:start])
+    if earlier:
+        return (earlier[-1][1],)
+    main = str(hit.metadata.get("companies", "")).split(",")[0]
+    return (main,) if main else ()
+
+
+def _document_year(hit: Hit) -> int | None:
+    published = str(hit.metadata.get("published", ""))
+    return int(published[:4]) if published[:4].isdigit() else None
+
+
+def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], registry: Registry) -> Verdict:
+    """Check every constraint of the question's frame against one sentence (``hit.text[start:end]``)."""
+    text = hit.text[start:end]
+    norm = normalise_for_match(text)
+    before = normalise_for_match(paragraph_before(hit, start))
+    about = attributed_companies(hit, start, own, registry)
+    if query.companies and not set(query.companies) & set(about):
+        return Verdict(False, "subject", about)
+    if query.organisations and not _names_organisation(query, norm, before, hit, own):
+        return Verdict(False, "subject", about)
+    if query.products and not _names_product(query.products, text, paragraph_before(hit, start)):
+        return Verdict(False, "product", about)
+    conflict = qualifier_conflict(query.qualifiers, qualifiers(text))
+    if conflict:
+        return Verdict(False, "qualifier", about)
+    if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
+        return Verdict(False, "period", about)
+    context = normalise_for_match(f"{hit.metadata.get('title', '')} {hit.text}")
+    absent = missing_term(query, norm, context)
+    if absent:
+        return Verdict(False, absent, about)
+    return Verdict(True, "", about)
+
+
+def required_terms(query: Query) -> tuple[tuple[str, ...], ...]:
+    """What an answering sentence must name, per part of the question (a sentence answers one part): each
+    attribute no metric covers (存货, inventory, 毛利, die area …) and each English name (Zhong Lun, KUAE).
+    Domain words the glossary knows (CEO, STAR, HBM) are vocabulary, not names."""
+    parts = [p for p in _CLAUSE.split(normalise_for_match(query.text)) if p.strip()] or [""]
+    names = tuple(n for n in query.names if n in query.key_terms and not chinese_terms(n))
+    result = []
+    for part in parts:
+        asked = tuple(f"@{key}" for key, words in attributes().items() if any(_has(part, w) for w in words))
+        result.append(asked + tuple(n for n in names if n in part))
+    return tuple(result)
+
+
+def missing_term(query: Query, norm: str, context: str) -> str:
+    """'' when some part of the question has every required term in the sentence (names: or in ``context``);
+    otherwise the first term the best part misses."""
+    misses = []
+    for terms in required_terms(query):
+        absent = [t for t in terms if not term_found(t, norm, context)]
+        if not absent:
+            return ""
+        misses.append(absent[0])
+    return misses[0]
+
+
+def term_found(term: str, norm: str, context: str = "") -> bool:
+    """A required attribute is named in the sentence (any of its words, not inside a longer measure word); a
+    required name is in the sentence or its context (the chunk and the document title)."""
+    if term.startswith("@"):
+        return any(_has(norm, w) for w in attributes()[term[1:]])
+    return term in norm or term in context
+
+
+_CLAUSE = re.compile(r"[?？;；]")
+
+
+def _has(norm: str, word: str) -> bool:
+    """``word`` occurs in ``norm`` as itself: English words whole, Chinese words not followed by 率 unless they end
+    with it (毛利 is not in 毛利率)."""
+    word = normalise_for_match(word)
+    if word.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", norm) is not None
+    return any(norm[m.end() : m.end() + 1] != "率" or word.endswith("率") for m in re.finditer(re.escape(word), norm))
+
+
+@cache
+def attributes() -> dict[str, tuple[str, ...]]:
+    """The attribute vocabulary (``assistant/data/attributes.yaml``): key → words in Chinese and English."""
+    raw = resources.files("assistant.data").joinpath("attributes.yaml").read_text(encoding="utf-8")
+    return {str(k): tuple(str(w) for w in v) for k, v in (yaml.safe_load(raw) or {}).items()}
+
+
+def _names_organisation(query: Query, norm: str, before: str, hit: Hit, own: tuple[str, ...]) -> bool:
+    """Every asked organisation is named in the sentence, or (the sentence naming no other company) before it in
+    its paragraph or in its document's title."""
+    title = normalise_for_match(str(hit.metadata.get("title", "")))
+    for name in query.organisations:
+        key = normalise_for_match(name)
+        if key in norm:
+            continue
+        if own or not (key in before or key in title):
+            return False
+    return True
+
+
+def _names_product(asked: tuple[str, ...], text: str, before: str) -> bool:
+    """The sentence names an asked product code exactly, or names none and its paragraph's last code is one."""
+    stated = product_codes(text)
+    if stated:
+        return any(code in stated for code in asked)
+    earlier = product_codes(before)
+    return bool(earlier) and earlier[-1] in asked
