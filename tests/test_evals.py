@@ -12,7 +12,7 @@ from assistant import Assistant
 from assistant.errors import ConfigError
 from assistant.evals import report, runner
 from assistant.evals.cases import CATEGORIES, Case, Expected, load_cases
-from assistant.evals.scoring import _stated, relevant, score
+from assistant.evals.scoring import _stated, crash, relevant, score
 from assistant.numbers import parse_quantities
 from assistant.types import Answer, Citation, Hit
 from tests.conftest import ROOT
@@ -95,7 +95,35 @@ def test_the_shipped_assistant_meets_the_thresholds(corpus_assistant: Assistant,
     result = runner.run(corpus_assistant, load_cases(CASES), [], tmp_path)
     text = runner.write(result, tmp_path / "report.md", tmp_path / "scores.json", None)
     assert report.gate(result.summary, THRESHOLDS, result.ours) == [], text
-    assert set(result.summary[result.ours]) == {"overall", *CATEGORIES}
+    categories = {c.category for c in load_cases(CASES)}
+    languages = {f"language:{c.language}" for c in load_cases(CASES)}
+    assert set(result.summary[result.ours]) == {"overall", *categories, *languages}
+    assert result.summary[result.ours]["overall"]["crashes"] == 0
+
+
+def test_a_crash_is_counted_apart_from_refusals() -> None:
+    crashed = crash(CASE, "s", IndexError("tuple index out of range"))
+    refused = score(CASE, "s", Answer("语料中没有。", True), [])
+    assert crashed.crashed and not crashed.refused and not crashed.correct and not crashed.wrong
+    assert "crashed: IndexError" in crashed.why()
+    counts = report.outcomes([crashed, refused])
+    assert (counts["crashed"], counts["refused"], counts["wrong"], counts["right"]) == (1, 1, 0, 0)
+
+
+def test_wrong_counts_answers_given_that_are_not_right() -> None:
+    right = score(CASE, "s", _answer("壁仞科技2024年营收为3.37亿元。[1]", "壁仞科技2024年营收为3.37亿元。"), [])
+    wrong = score(CASE, "s", _answer("壁仞科技2023年营收为6,203万元。[1]", "壁仞科技2023年营收为6,203万元。"), [])
+    summary = report.aggregate([right, wrong])
+    assert right.correct and wrong.wrong and summary["wrong"] == 0.5 and summary["accuracy"] == 0.5
+
+
+def test_eval_corpus_folder_takes_its_articles_and_cases(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "cases.yaml").write_text("[]", encoding="utf-8")
+    assert runner.corpus_paths(tmp_path, None) == (tmp_path / "articles", tmp_path / "cases.yaml")
+    assert runner.corpus_paths(None, None) == (None, None)
+    with pytest.raises(ConfigError, match="not a folder"):
+        runner.corpus_paths(tmp_path / "missing", None)
 
 
 @pytest.mark.slow
