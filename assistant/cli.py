@@ -62,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_ui)
 
     p = sub.add_parser("eval", parents=[common], help="run the eval suite against baselines, write the report")
-    p.add_argument("--cases", type=Path, help="cases file (default: evals/cases.yaml, or the corpus folder's cases.yaml)")
+    p.add_argument(
+        "--cases", type=Path, help="cases file (default: evals/cases.yaml, or the corpus folder's cases.yaml)"
+    )
     p.add_argument(
         "--corpus",
         type=Path,

@@ -11,7 +11,7 @@ import yaml
 from assistant import Assistant
 from assistant.errors import ConfigError
 from assistant.evals import report, runner
-from assistant.evals.cases import CATEGORIES, Case, Expected, load_cases
+from assistant.evals.cases import Case, Expected, load_cases
 from assistant.evals.scoring import _stated, crash, relevant, score
 from assistant.numbers import parse_quantities
 from assistant.types import Answer, Citation, Hit

@@ -236,7 +236,10 @@ def _line(query: Query, cand: Candidate, citation: Citation) -> str:
 _PARTS = {
     "product": ("该型号", "that product model"),
     "period": ("所问期间的数字", "a figure for the period asked"),
-    "qualifier": ("所问口径的数字（而非累计、分部或其他口径）", "the measure asked (not a cumulative, segment or other basis)"),
+    "qualifier": (
+        "所问口径的数字（而非累计、分部或其他口径）",
+        "the measure asked (not a cumulative, segment or other basis)",
+    ),
 }
 
 

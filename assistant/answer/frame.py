@@ -100,9 +100,14 @@ def organisations(text: str, registry: Registry, vocabulary: frozenset[str] = fr
     """
     names: list[str] = []
     lead = _LEADING.match(_REPORTING_VERB.sub("", text.strip(), count=1))
-    if lead and not _NOT_A_NAME_START.match(lead.group(1)) and not registry.mentions(lead.group(1)):
-        if not any(word in lead.group(1) for word in vocabulary if len(word) >= 2):
-            names.append(lead.group(1))
+    opening = lead.group(1) if lead else ""
+    if (
+        opening
+        and not _NOT_A_NAME_START.match(opening)
+        and not registry.mentions(opening)
+        and not any(word in opening for word in vocabulary if len(word) >= 2)
+    ):
+        names.append(opening)
     for m in _ORG_ZH.finditer(text):
         stem = m.group(1)
         if _ORG_FUNCTION.search(stem) or stem in _ORG_GENERIC or registry.mentions(m.group(0)):

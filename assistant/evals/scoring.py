@@ -86,7 +86,9 @@ class Score:
 
 def score(case: Case, system: str, answer: Answer, ranking: list[Hit], seconds: float = 0.0) -> Score:
     """Score one answer (and the retrieval ranking behind it)."""
-    result = Score(case.id, case.category, system, answer.refused, case.refused, seconds=seconds, language=case.language)
+    result = Score(
+        case.id, case.category, system, answer.refused, case.refused, seconds=seconds, language=case.language
+    )
     result.fallback = answer.written_by == "fallback"
     removed = answer.verification.removed if answer.verification is not None else []
     result.figures_removed = sum(len(parse_quantities(_MARK.sub(" ", sentence))) for sentence in removed)
@@ -105,8 +107,9 @@ def score(case: Case, system: str, answer: Answer, ranking: list[Hit], seconds: 
 def crash(case: Case, system: str, error: BaseException, seconds: float = 0.0) -> Score:
     """The score of a case on which the system raised: counted apart from refusals, never right."""
     detail = f"{type(error).__name__}: {error}".splitlines()[0][:200]
-    return Score(case.id, case.category, system, False, case.refused, seconds=seconds, language=case.language,
-                 crashed=detail)
+    return Score(
+        case.id, case.category, system, False, case.refused, seconds=seconds, language=case.language, crashed=detail
+    )
 
 
 # -- retrieval ---------------------------------------------------------------------------------------------------
