@@ -24,6 +24,7 @@ from assistant.answer.operands import (
     question_figures,
     question_rates,
     rate_for,
+    usable,
 )
 from assistant.answer.query import Period, Query, contains
 from assistant.calculator import ops
@@ -155,10 +156,53 @@ def plan(kind: str, query: Query, store: Store, evidence: list[Hit]) -> Plan:
     pool = Pool.load(store, query.companies, metrics)
     norm = normalise_for_match(query.text)
     pool.details = tuple(d for d, words in _DETAILS.items() if any(w in norm for w in words))
+    return solve(kind, query, pool, evidence)
+
+
+def solve(kind: str, query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
+    """Compute from operands already gathered; a calculation that cannot be done is a plan saying why.
+
+    Every planner checks what it needs (a company, a metric, the periods, usable figures) and names what is absent;
+    the calculator's own refusals and any arithmetic trap of ``Decimal`` (overflow, an invalid operation) end here.
+    """
+    planner = _PLANNERS.get(kind)
+    if planner is None:
+        return Plan(None, missing=[(f"一种可做的计算（不支持“{kind}”）", f"a supported calculation (not '{kind}')")])
     try:
-        return _PLANNERS[kind](query, pool, evidence)
+        return planner(query, pool, evidence)
     except CalculatorError as exc:
         return Plan(None, missing=[(f"无法计算（{exc}）", str(exc))])
+    except ArithmeticError:  # decimal.InvalidOperation / DivisionByZero / Overflow, OverflowError
+        return Plan(None, missing=[_ARITHMETIC])
+
+
+# What a calculation lacks, in Chinese and English (``Plan.missing`` entries).
+_NO_COMPANY = (
+    "一家语料收录的公司（问题中没有可识别的公司，或该公司不在收录范围内）",
+    "a company the sources cover (the question names none that they do)",
+)
+_NO_METRIC = ("要计算的指标（如营收、归母净利润、净亏损）", "which figure to use (e.g. revenue, net profit, net loss)")
+_NO_PERIOD = ("年份或期间（如2024年、2025年上半年）", "a year or period (e.g. 2024, H1 2025)")
+_TOO_LARGE = (
+    "一个合理大小的数字（这个数字超过10^30，不像是真实的数字）",
+    "a figure of a real size (this one is over 10^30)",
+)
+_ARITHMETIC = (
+    "可以计算的数字（这些数字无法进行这项运算：结果溢出或无定义）",
+    "figures this calculation can use (with these the arithmetic overflows or is undefined)",
+)
+
+
+def _needs(query: Query, *, company: bool = True, metric: bool = True, period: bool = False) -> list[tuple[str, str]]:
+    """What the question lacks for a calculation about one company's metric: a company, a metric, a period."""
+    missing = []
+    if company and not query.companies:
+        missing.append(_NO_COMPANY)
+    if metric and not query.main_metrics:
+        missing.append(_NO_METRIC)
+    if period and not query.periods:
+        missing.append(_NO_PERIOD)
+    return missing
 
 
 _DETAILS = {"扣非": ("扣非", "adjusted", "recurring"), "净额": ("净额", "net proceeds", "净募", " net ")}
@@ -225,9 +269,21 @@ def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     )
     missing = [n for n, f in zip(names, (cash, burn), strict=True) if f is None]
     if cash is None or burn is None:
-        return Plan(None, [f for f in (cash, burn) if f], missing=list(missing))
+        return Plan(None, [f for f in (cash, burn) if f], missing=_needs(query, metric=False) or list(missing))
     cash_q, burn_q = cash.fact.quantity, ops.absolute(burn.fact.quantity)
     when = burn.fact.period
+    if months_of(when) <= 0:
+        need = (
+            f"亏损所对应期间的长度（“{period_text(when, True) or '未注明'}”不是可计算的期间）",
+            f"the length of the loss's period ('{when or 'unstated'}' is not a period of whole months)",
+        )
+        return Plan(None, [cash, burn], missing=[need])
+    if ops.bounds(burn_q)[0] <= 0:
+        need = (
+            f"一个不为零的亏损额（{period_text(when, True)}的亏损为{burn.fact.quantity.text or '0'}，无法推算）",
+            f"a loss that is not zero (the loss for {period_text(when, False)} is {burn.fact.quantity.text or '0'})",
+        )
+        return Plan(None, [cash, burn], missing=[need])
     assumptions = [
         (
             f"按{period_text(when, True)}的亏损速度不变，且只计IPO募资、不计公司原有现金",
@@ -248,13 +304,24 @@ def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
             (f"汇率按问题给出的{rate.text()}", f"{rate.source}→{rate.target} at {rate.text()}, as given")
         )
     start = listing_date(company, evidence)
-    calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period), start[0] if start else None)
+    calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period))
+    if start and not _datable(start[0], calc.result):
+        start = None  # too long to put a date on: the months stand alone
+    if start:
+        calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period), start[0])
     operands = (_cite(cash.fact.quantity, cash, "cash"), _cite(burn.fact.quantity, burn, "burn"))
     calc = replace(calc, operands=operands + calc.operands[2:], assumptions=tuple(a[1] for a in assumptions))
     if start:
         when = start[0].isoformat()
         assumptions.append((f"从上市日{when}起算", f"counted from the listing date, {when}"))
     return Plan(calc, [cash, burn] + ([start[1]] if start else []), assumptions)
+
+
+def _datable(start: dt.date, months: Quantity) -> bool:
+    """True when ``start`` moved by ``months`` (either end of a range) is a date the calendar can hold."""
+    low, high = ops.bounds(months)
+    room = (dt.date.max.year - start.year - 1) * 12, (start.year - dt.date.min.year - 1) * 12
+    return -room[1] < low and high < room[0]
 
 
 _LISTING = re.compile(r"上市|挂牌|listed|listing|debut|trading", re.I)
@@ -332,9 +399,8 @@ def _binary(kind: str) -> Callable[[Query, Pool, list[Hit]], Plan]:
     def planner(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
         pair = _pair(query, pool)
         if pair is None:
-            return Plan(
-                None, missing=[("两个可比的数字（同一期间、同一币种）", "two comparable figures (same period)")]
-            )
+            two = ("两个可比的数字（同一期间、同一币种）", "two comparable figures (same period)")
+            return Plan(None, missing=_needs(query) or [two])
         a, b = pair
         if kind == "share" and a.fact.metric == b.fact.metric and months_of(a.fact.period) > months_of(b.fact.period):
             a, b = b, a  # the part is the shorter period (Q4 of the year)
@@ -371,6 +437,9 @@ def _same_period(a: SourcedFact, b: SourcedFact) -> list[tuple[str, str]]:
 
 
 def _growth(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
+    absent = _needs(query, period=True)
+    if absent:
+        return Plan(None, missing=absent)
     company, metric = query.companies[0], query.main_metrics[0]
     latest = max(query.periods, key=lambda p: p.year)
     year = int(latest.year)
@@ -385,7 +454,7 @@ def _growth(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
             _cite(old.fact.quantity, old, f"{metric} {year - 1}"),
         )
         return Plan(replace(calc, operands=operands), [new, old], stated=stated)
-    if new is not None and stated:
+    if new is not None and stated and ops.bounds(stated[0].fact.quantity)[0] > -100:
         g = stated[0].fact.quantity
         base = ops.make(g.value / 100 + 1, g.value / 100 + 1)
         implied = ops.divide(new.fact.quantity, base, currency=new.fact.quantity.currency)
@@ -403,10 +472,11 @@ def _growth(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
 
 
 def _cagr(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
+    years = sorted({int(p.year) for p in query.periods})
+    absent = _needs(query) + ([] if len(years) >= 2 else [("起始年份和结束年份", "a first and a last year")])
+    if absent:
+        return Plan(None, missing=absent)
     company, metric = query.companies[0], query.main_metrics[0]
-    years = sorted(int(p.year) for p in query.periods)
-    if len(years) < 2:
-        return Plan(None, missing=[("起始年份和结束年份", "a first and a last year")])
     first, last = pool.best(company, metric, str(years[0])), pool.best(company, metric, str(years[-1]))
     if first is None or last is None:
         need = (f"{years[0]}年和{years[-1]}年的数字", f"the figures for {years[0]} and {years[-1]}")
@@ -422,7 +492,7 @@ def _sum(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     picks = [pool.best(c, metric, p) for c in query.companies for p in periods]
     if not metric or len(picks) < 2 or any(p is None for p in picks):
         need = ("每家公司、每个期间各自的数字", "a figure for each company and period to add up")
-        return Plan(None, [p for p in picks if p], missing=[need])
+        return Plan(None, [p for p in picks if p], missing=_needs(query) or [need])
     found = [p for p in picks if p is not None]
     calc = ops.total([f.fact.quantity for f in found], [_name(f) for f in found])
     named = tuple(_cite(f.fact.quantity, f, _name(f)) for f in found)
@@ -458,6 +528,8 @@ def _convert(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     if not given and sourced is None:
         return Plan(None, missing=[("要换算的数字", "a figure to convert")])
     figure = given[0] if given else sourced.fact.quantity  # type: ignore[union-attr]
+    if not usable(figure):
+        return Plan(None, missing=[_TOO_LARGE])
     rates = question_rates(query.text)
     bare = bare_rate(query.text, figure.currency)
     rates += [bare] if bare else []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.answer.query import Period, Query
+from assistant.calculator.expression import MAX_MAGNITUDE
 from assistant.calculator.ops import Rate
 from assistant.conflicts import SourcedFact, preference, sourced
 from assistant.numbers import Quantity, parse_quantities
@@ -74,11 +75,15 @@ class Pool:
         return cls(found)
 
     def matching(self, company: str, metric: str, period: str | None = None) -> list[SourcedFact]:
-        """Facts of one company's metric (for one period label, if given), best source first."""
+        """Facts of one company's metric (for one period label, if given), best source first; figures no
+        calculation can use (not finite, or beyond 10^30) are left out."""
         found = [
             f
             for f in self.facts
-            if f.fact.company == company and f.fact.metric == metric and (period is None or f.fact.period == period)
+            if f.fact.company == company
+            and f.fact.metric == metric
+            and (period is None or f.fact.period == period)
+            and usable(f.fact.quantity)
         ]
         wanted = set(self.details)
         return sorted(
@@ -100,6 +105,12 @@ class Pool:
         """Period labels for which a figure exists, latest (then longest) first."""
         labels = {f.fact.period for f in self.facts if f.fact.company == company and f.fact.metric == metric}
         return sorted((p for p in labels if p), key=period_key, reverse=True)
+
+
+def usable(q: Quantity) -> bool:
+    """True when a figure can be an operand: every end finite and within ±10^30 (no news figure is larger)."""
+    ends = [v for v in (q.value, q.low, q.high) if v is not None]
+    return all(v.is_finite() and abs(v) <= MAX_MAGNITUDE for v in ends)
 
 
 def _firm(q: Quantity) -> int:
