@@ -164,14 +164,15 @@ def qualifiers(text: str) -> frozenset[str]:
     found = set()
     for values in QUALIFIERS.values():
         for value, words in values.items():
-            if any(_has_word(norm, w) for w in words):
+            if any(has_word(norm, w) for w in words):
                 found.add(value)
     return frozenset(found)
 
 
-def _has_word(norm: str, word: str) -> bool:
+def has_word(norm: str, word: str) -> bool:
+    """``word`` in normalised text; an English word only whole (not inside a longer word or code)."""
     if _ASCII_WORD.match(word):
-        return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", norm) is not None
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", norm) is not None
     return word in norm
 
 
@@ -227,10 +228,10 @@ def period_ask(question: str) -> PeriodAsk:
     spans = [s for s in parse_periods(question) if not re.fullmatch(r"\d{4}-\d\d(-\d\d)?", s.label)]
     labels = tuple(dict.fromkeys(s.label for s in spans))
     norm = normalise_for_match(question)
-    latest = any(_has_word(norm, w) for w in LATEST_WORDS)
+    latest = any(has_word(norm, w) for w in LATEST_WORDS)
     if labels:
         return PeriodAsk(labels, latest=latest, as_of=bool(_AS_OF.search(norm)))
-    part = next((p for p, words in _PART_ONLY.items() if any(_has_word(norm, w) for w in words)), "")
+    part = next((p for p, words in _PART_ONLY.items() if any(has_word(norm, w) for w in words)), "")
     return PeriodAsk((), part, latest)
 
 

@@ -16,7 +16,14 @@ from importlib import resources
 
 import yaml
 
-from assistant.answer.frame import period_mismatch, product_codes, qualifier_conflict, qualifiers, sentence_periods
+from assistant.answer.frame import (
+    has_word,
+    period_mismatch,
+    product_codes,
+    qualifier_conflict,
+    qualifiers,
+    sentence_periods,
+)
 from assistant.answer.query import Query
 from assistant.entities import Registry
 from assistant.glossary import chinese_terms
@@ -120,7 +127,7 @@ def _has(norm: str, word: str) -> bool:
     with it (毛利 is not in 毛利率)."""
     word = normalise_for_match(word)
     if word.isascii():
-        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", norm) is not None
+        return has_word(norm, word)
     return any(norm[m.end() : m.end() + 1] != "率" or word.endswith("率") for m in re.finditer(re.escape(word), norm))
 
 
