@@ -93,6 +93,9 @@ UNIT_WORDS = {
     "户": "accounts",
     "个": "items",
     "轮": "rounds",
+    "参数": "params",
+    "parameters": "params",
+    "params": "params",
 }
 QUALIFIERS = {
     "约": "about",

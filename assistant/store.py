@@ -23,7 +23,7 @@ from assistant.types import Chunk, Document, Hit
 
 COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
-SCHEMA = "2"
+SCHEMA = "3"
 # Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
 # process's ingest shows in this process's BM25 results at most this many seconds late.
 KEYWORD_REFRESH_SECONDS = 2.0
@@ -377,7 +377,8 @@ class Store:
         recorded = (self._collection.metadata or {}).get("schema")
         if recorded != SCHEMA and self.count() > 0:
             raise StoreError(
-                f"The index at {self.location} was built by an older version of the assistant (no stored facts). "
+                f"The index at {self.location} was built by an older version of the assistant (its facts and "
+                "search tokens are stale). "
                 "Rebuild it: gpu-assistant ingest PATH --rebuild (or delete the folder and run again)."
             )
         if recorded != SCHEMA:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from typing import Any
 
 # Full-width ASCII (U+FF01..U+FF5E) -> ASCII and the ideographic space -> space. One character maps to one
 # character, so offsets computed on normalised text are valid in the original text too.
@@ -22,8 +24,36 @@ def normalise(text: str) -> str:
 
 
 def normalise_for_match(text: str) -> str:
-    """Normalise width and common Chinese punctuation, lower-case; same length as the input."""
-    return normalise(text).translate(_PUNCT_TABLE).lower()
+    """Normalise width, script (traditional to simplified) and common Chinese punctuation, lower-case; same
+    length as the input."""
+    return simplified(normalise(text).translate(_PUNCT_TABLE).lower())
+
+
+@cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese characters as simplified ones, for matching; same length as the input.
+
+    OpenCC converts by phrase; the rare phrase whose simplified form has another length is converted character
+    by character instead, so offsets stay valid in the original text.
+    """
+    if not _CJK.search(text):
+        return text
+    converted = str(_t2s().convert(text))
+    if len(converted) == len(text):
+        return converted
+    return "".join(_char_t2s(ch) for ch in text)
+
+
+@cache
+def _char_t2s(ch: str) -> str:
+    converted = str(_t2s().convert(ch))
+    return converted if len(converted) == 1 else ch
 
 
 def has_cjk(text: str) -> bool:

@@ -157,14 +157,15 @@ def _stated(expected: Expected, found: list[Quantity], strict_units: bool = Fals
     return False
 
 
-COUNT_UNITS = frozenset({"", "people", "companies", "accounts", "items", "rounds", "cards", "units"})
+COUNT_UNITS = frozenset({"", "people", "companies", "accounts", "items", "rounds", "cards", "units", "params"})
 
 
 def _same_units(expected: Expected, q: Quantity) -> bool:
     """Units and currency agree; a count (no unit in the case) may be written with any counter word (名, 家, 张)."""
     units = {expected.unit, q.unit}
     same_unit = expected.unit == q.unit or units <= {"", "per_share"} or units <= {"", "shares"}
-    same_unit = same_unit or (expected.unit == "" and not expected.currency and q.unit in COUNT_UNITS)
+    counts = not expected.currency and {expected.unit, q.unit} & {""} and units <= COUNT_UNITS
+    same_unit = same_unit or bool(counts)
     return same_unit and (not expected.currency or expected.currency == q.currency)
 
 
