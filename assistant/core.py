@@ -13,7 +13,8 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import calculate, extractive, notes, working
 from assistant.answer.lexicon import METRICS, PERIOD_PARTS
-from assistant.answer.query import Query, analyse, history_questions, strong_terms, with_history
+from assistant.answer.extractive import Candidate
+from assistant.answer.query import Query, analyse, history_questions, question_parts, strong_terms, with_history
 from assistant.config import Settings
 from assistant.embeddings import embedder_name, make_embedder
 from assistant.entities import Registry, default_registry
@@ -221,7 +222,9 @@ class Assistant:
             return None  # the plain answer quotes what the sources state instead
         plan.stated += calculate.stated_estimates(kind, query, evidence, self.registry)
         text, citations, calculations = working.compose(query, plan, self.registry)
-        return Answer(text, False, citations, language=query.language, calculations=calculations)
+        # A calculation that could not be done is a refusal, even when it lists the figures the sources do give.
+        refused = plan.calculation is None
+        return Answer(text, refused, citations, language=query.language, calculations=calculations)
 
     def _extract(self, query: Query, hits: list[Hit]) -> Answer:
         """The best evidence sentences, cited, with conflicting figures and "as of" dates noted."""
@@ -234,6 +237,10 @@ class Assistant:
         if not chosen or absent or _unknown_subject(query, missing):
             parts = absent or missing or [extractive.missing_part(m, query.language) for m, _ in misses.most_common(1)]
             return Answer(extractive.refusal(query, parts), True, [], language=query.language)
+        answered = self._each_part(query, hits, chosen)
+        if isinstance(answered, Answer):
+            return answered
+        chosen = answered
         text, citations = extractive.compose(query, chosen)
         lines = text.split("\n")
         facts = notes.answered_facts(query, chosen)
@@ -242,6 +249,25 @@ class Assistant:
             lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
         extra, conflicts = notes.conflict_lines(notes.conflicts_for(self.store, facts), citations, query.language)
         return Answer("\n".join(lines + extra), False, citations, language=query.language, conflicts=conflicts)
+
+    def _each_part(self, query: Query, hits: list[Hit], chosen: list[Candidate]) -> list[Candidate] | Answer:
+        """A multi-part question gets the best sentence for each part; a part no sentence answers makes the whole
+        answer a refusal that names it (what was found for the other parts is shown, marked as incomplete)."""
+        parts = question_parts(query, self.registry)
+        if not parts:
+            return chosen
+        best = [extractive.select(part, extractive.candidates(part, hits, self.registry)) for part in parts]
+        lacking = [part.text for part, found in zip(parts, best, strict=True) if not found]
+        merged: list[Candidate] = []
+        for cand in [found[0] for found in best if found] + chosen:
+            if all((c.hit.chunk_id, c.start) != (cand.hit.chunk_id, cand.start) for c in merged):
+                merged.append(cand)
+        merged = merged[: max(extractive.MAX_SENTENCES, len(parts))]
+        if not lacking:
+            return merged
+        found_text, citations = extractive.compose(query, [found[0] for found in best if found])
+        text = extractive.partial_refusal(query, lacking, found_text)
+        return Answer(text, True, citations, language=query.language)
 
     def _check_question(self, question: str) -> Answer | None:
         stripped = (question or "").strip()

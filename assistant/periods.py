@@ -53,6 +53,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("month", rf"{_L}{_Y4}[-/](?P<m>0?[1-9]|1[0-2]){_NOT_A_YEAR}(?![\d/-])"),
         ("part", rf"(?:(?P<rel>前年|去年|今年|本年|明年)|{_L}{_Y4}\s?(?:财年|年度?)\s?的?)(?P<part>{_PART})?"),
         ("part", r"(?<![年\d])(?P<part>上半年|下半年|前三季度|前3季度|第[1-4一二三四]季度|[1-4一二三四]季度)"),
+        ("report", rf"{_L}{_Y4}\s?(?:年度?)?\s?的?(?P<rep>一季报|一季度报|半年报|半年度报告|中报|三季报|年报|年度报告)"),
         ("half", rf"{_L}H(?P<h>[12])\s?(?:FY\s?)?{_YQ}{_R}"),
         ("half", rf"{_L}(?P<h>[12])H\s?(?:FY\s?)?{_YS}{_R}"),
         ("half", rf"{_L}{_Y4}\s?H(?P<h>[12]){_R}"),
@@ -68,6 +69,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("bare_year", rf"{_L}(?<![$¥]){_Y4}{_NOT_A_YEAR}"),
     ]
 ]
+_REPORTS = {"一季": (1, 3), "半年": (1, 6), "中报": (1, 6), "三季": (1, 9), "年报": (1, 12), "年度": (1, 12)}
 _RANGE_GAP = re.compile(r"\s*(?:至|到|-|–|—|~|to|through)\s*", re.I)
 _MODEL_BEFORE = re.compile(r"[A-Z]{2,}\s$")  # RTX 2060 is a graphics card, not a year
 _DAY_LABEL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -191,6 +193,9 @@ def _build(kind: str, m: re.Match[str], default_year: int | None) -> _Bounds | N
         return _months(year, 3 * quarter - 2, 3 * quarter)
     if kind == "nine":
         return _months(year, 1, 9)
+    if kind == "report":  # a periodic report covers the year to date: 三季报 is January–September
+        first, last = _REPORTS[groups["rep"][:2]]
+        return _months(year, first, last)
     if kind == "part":
         return _part(year, groups.get("part") or "")
     if kind == "bare_year" and _MODEL_BEFORE.search(m.string[max(0, m.start() - 12) : m.start()]):

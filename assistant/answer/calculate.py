@@ -524,7 +524,9 @@ def _convert(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     given = question_figures(query)
     sourced = None
     if not given and query.companies and query.main_metrics:
-        sourced = pool.best(query.companies[0], query.main_metrics[0])
+        company, metric = query.companies[0], query.main_metrics[0]
+        asked = [label(p) for p in _spanned(query)]
+        sourced = pool.best(company, metric, asked[-1] if asked else None)
     if not given and sourced is None:
         return Plan(None, missing=[("要换算的数字", "a figure to convert")])
     figure = given[0] if given else sourced.fact.quantity  # type: ignore[union-attr]

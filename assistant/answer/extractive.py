@@ -10,13 +10,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from assistant.answer.frame import has_unit
 from assistant.answer.gate import judge
 from assistant.answer.lexicon import METRICS
 from assistant.answer.query import Query, contains
 from assistant.entities import Registry
 from assistant.facts import Fact, decode
 from assistant.numbers import parse_quantities
-from assistant.text import has_cjk, normalise_for_match, split_sentences
+from assistant.text import SENTENCE_END, has_cjk, normalise_for_match, split_sentences
 from assistant.tokenize import tokenize
 from assistant.types import Citation, Hit
 
@@ -59,7 +60,7 @@ def candidates(
         for start, end in split_sentences(hit.text):
             text = hit.text[start:end]
             key = normalise_for_match(text)
-            if key in seen or len(text) < 6 or text.startswith("#"):  # a heading states nothing
+            if key in seen or len(text) < 6 or is_heading(hit.text, start, end):
                 continue
             seen.add(key)
             candidate = Candidate(hit, start, end, text, companies=tuple(registry.mentions(text)))
@@ -68,13 +69,43 @@ def candidates(
                 if misses is not None and verdict.missing != "subject":
                     misses[verdict.missing] += 1
                 continue
+            own_facts = [f for f in stated if start <= f.start < end]
+            if _figures_of_other_measures(query, own_facts):
+                if misses is not None:
+                    misses["qualifier"] += 1
+                continue
             score = _score(query, candidate, key, question_tokens)
             if score is not None:
-                score += _fact_bonus(query, [f for f in stated if start <= f.start < end])
+                score += _fact_bonus(query, own_facts)
                 candidate.score = score
                 found.append(candidate)
     found.sort(key=lambda c: -c.score)
     return found
+
+
+_WRAPPED = re.compile(r"^(?:\*\*.*\*\*|“[^”]*”|「[^」]*」|【[^】]*】|《[^》]*》|\"[^\"]*\")$")
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """A heading, caption or pull quote states nothing: a '#' line, a line wholly in bold, quotes or brackets, or
+    a short line of its own without sentence punctuation (table rows excepted)."""
+    sentence = text[start:end].strip()
+    if sentence.startswith("#") or _WRAPPED.match(sentence):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    own_line = line == sentence
+    unpunctuated = not any(ch in SENTENCE_END + "." for ch in sentence) and "|" not in sentence
+    return own_line and unpunctuated and len(sentence) <= 30
+
+
+def _figures_of_other_measures(query: Query, facts: list[Fact]) -> bool:
+    """Every figure the ingest attached to this sentence measures something other than the asked metric (a market
+    value beside the words "offer price"): the sentence cannot answer a question for that metric's figure."""
+    if not (query.wants_number and query.main_metrics and facts):
+        return False
+    return not any(f.metric.split(".")[0] in query.main_metrics for f in facts)
 
 
 def _fact_bonus(query: Query, facts: list[Fact]) -> float:
@@ -102,7 +133,7 @@ def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) 
     if query.period.labels or query.period.part:
         score += 2.0
     if query.wants_number:
-        if not _has_figure(cand.text):
+        if not _has_figure(cand.text, query.units):
             return None
         score += 1.0
     if query.wants_date:
@@ -128,8 +159,10 @@ def _asks_year(query: Query) -> bool:
     return any(w in text for w in _YEAR_WORDS)
 
 
-def _has_figure(text: str) -> bool:
-    return any(q.currency or q.unit or q.value >= 10 or "." in q.text for q in parse_quantities(text))
+def _has_figure(text: str, units: frozenset[str] = frozenset()) -> bool:
+    """The sentence states a figure (not a bare small count), of an asked unit when the question names one."""
+    found = [q for q in parse_quantities(text) if q.currency or q.unit or q.value >= 10 or "." in q.text]
+    return any(has_unit(q.unit, q.currency, units) for q in found) if units else bool(found)
 
 
 def uncovered_terms(query: Query, chosen: list[Candidate]) -> list[str]:
@@ -261,6 +294,16 @@ def refusal(query: Query, missing: list[str] | None = None) -> str:
     detail = f" (looked for: {asked})" if asked else ""
     extra = f"; not mentioned anywhere: {', '.join(missing)}" if missing else ""
     return f"The corpus has no source that answers this{detail}{extra}."
+
+
+def partial_refusal(query: Query, lacking: list[str], found_text: str) -> str:
+    """A multi-part question answered only in part: which parts the corpus does not answer, then (marked as not
+    the whole answer) the cited sentences found for the others."""
+    if query.language == "zh":
+        head = f"只能回答这个问题的一部分：语料中没有找到这部分的答案：{'；'.join(lacking)}。"
+        return f"{head}\n以下是其余部分的来源（并非完整答案）：\n{found_text}"
+    head = f"I can answer only part of this; the corpus does not answer: {'; '.join(lacking)}."
+    return f"{head}\nWhat the sources give for the other parts (not a full answer):\n{found_text}"
 
 
 def _asked(query: Query) -> str:

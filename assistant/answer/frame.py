@@ -88,7 +88,7 @@ _REPORTING_VERB = re.compile(
     r"(?<=[\u4e00-\u9fff]{2})(预测|预计|表示|认为|宣布|公布|披露|发布|称)(?=\d|的|今年|去年|明年)"
 )
 _NOT_A_NAME_START = re.compile(
-    r"^(?:[那它其这该此每各哪谁什怎如为请按若假截根从与和对近今去明上下前第一二三四五六七八九十几多全美]|中国|国产|国内|国家)"
+    r"^(?:[他她那它其这该此每各哪谁什怎如为请按若假截根从与和对近今去明上下前第一二三四五六七八九十几多全美]|中国|国产|国内|国家)"
 )
 
 
@@ -150,11 +150,18 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
         "maximum": ("最多", "上限", "超额配售", "超額配售", "at most", "maximum", "over-allotment", "greenshoe"),
     },
     "proceeds": {
-        "net": ("净额", "淨額", "净募", "net proceeds", "net of"),
+        "net": ("净额", "淨額", "净募", "扣除发行费用", "扣掉费用", "扣除费用", "net proceeds", "net of", "after costs"),
+        "gross": ("募资总额", "募集资金总额", "总额", "毛募", "gross proceeds", "gross"),
+    },
+    # Steps of a listing: the filing accepted, the listing committee's approval, registration, the first trade.
+    "event": {
+        "accepted": ("受理", "accepted", "acceptance"),
+        "approved": ("过会", "上会", "审议通过", "通过审议", "上市委员会审议", "上市委审议", "approved", "approval", "listing committee"),
+        "registered": ("注册生效", "同意注册", "registration"),
     },
 }
 # Values a question must ask for before a sentence carrying them may answer it.
-STRICT = frozenset({"cumulative", "segment", "recurring", "maximum", "net"})
+STRICT = frozenset({"cumulative", "segment", "recurring", "maximum", "net", "accepted", "approved", "registered"})
 _ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
 
 
@@ -188,6 +195,43 @@ def qualifier_conflict(asked: frozenset[str], stated: frozenset[str]) -> str:
             if extra:
                 return extra[0]
     return ""
+
+
+# -- the unit an answer must carry --------------------------------------------------------------------------------
+_UNIT_ASKS = {
+    "shares": re.compile(r"(?:多少|几|多少万|多少亿)股(?![份权东本价])|how many shares|number of shares"),
+    "currency": re.compile(
+        r"多少钱|多少(?:亿|万|千万|百万)?(?:港元|港币|美元|人民币|元)|how much money|how many (?:yuan|dollars|hong kong dollars)"
+    ),
+    "x": re.compile(r"几倍|多少倍|how many times"),
+    "%": re.compile(r"百分之几|多少%|百分比|what percentage|what percent|what share of"),
+}
+_ASKING = re.compile(r"多少|几|什么|哪|多大|多高|how|what|which")
+_CLAUSES = re.compile(r"[?？;；,，、]|(?<=[a-z]) and (?=what|how|when|which|who)")
+
+
+def asked_units(question: str) -> frozenset[str]:
+    """The units a figure answering the question may have ("shares", "currency", "x", "%"), one per clause;
+    empty when some clause asks for a figure of any unit (or none is asked)."""
+    units = set()
+    for clause in _CLAUSES.split(normalise_for_match(question)):
+        if not _ASKING.search(clause):
+            continue
+        found = [unit for unit, pattern in _UNIT_ASKS.items() if pattern.search(clause)]
+        if not found:
+            return frozenset()
+        units.update(found)
+    return frozenset(units)
+
+
+def has_unit(quantity_unit: str, currency: str, units: frozenset[str]) -> bool:
+    """A parsed figure (its unit and currency) is of one of the asked units."""
+    return (
+        ("shares" in units and quantity_unit == "shares")
+        or ("currency" in units and bool(currency))
+        or ("x" in units and quantity_unit == "x")
+        or ("%" in units and quantity_unit in ("%", "pp"))
+    )
 
 
 # -- periods ------------------------------------------------------------------------------------------------------

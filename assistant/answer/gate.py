@@ -74,8 +74,7 @@ def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], re
         return Verdict(False, "subject", about)
     if query.products and not _names_product(query.products, text, paragraph_before(hit, start)):
         return Verdict(False, "product", about)
-    conflict = qualifier_conflict(query.qualifiers, qualifiers(text))
-    if conflict:
+    if _measures_otherwise(query, text):
         return Verdict(False, "qualifier", about)
     if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
         return Verdict(False, "period", about)
@@ -84,6 +83,18 @@ def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], re
     if absent:
         return Verdict(False, absent, about)
     return Verdict(True, "", about)
+
+
+def _measures_otherwise(query: Query, text: str) -> bool:
+    """The sentence's qualifiers make it measure something else; a sentence of several clauses passes when one
+    clause stating a figure has none of them (``获得10亿Pre-B轮融资，迄今已累计完成5轮…``)."""
+    if not qualifier_conflict(query.qualifiers, qualifiers(text)):
+        return False
+    clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]
+    return len(clauses) < 2 or all(qualifier_conflict(query.qualifiers, qualifiers(c)) for c in clauses)
+
+
+_FIGURE_CLAUSE = re.compile(r"[，,；;]")
 
 
 def required_terms(query: Query) -> tuple[tuple[str, ...], ...]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from assistant.answer.frame import PeriodAsk, organisations, period_ask, product_codes, qualifiers
+from assistant.answer.frame import PeriodAsk, asked_units, organisations, period_ask, product_codes, qualifiers
 from assistant.answer.lexicon import (
     DATE_WORDS,
     ENGLISH_FUNCTION_WORDS,
@@ -52,6 +52,7 @@ class Query:
     qualifiers: frozenset[str] = frozenset()
     period: PeriodAsk = PeriodAsk()
     names: tuple[str, ...] = ()  # English key terms written capitalised or with digits (names, codes)
+    units: frozenset[str] = frozenset()  # the units an answering figure may have (多少股 → shares), or any
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
@@ -121,6 +122,7 @@ def analyse(question: str, registry: Registry) -> Query:
         qualifiers=qualifiers(question),
         period=period_ask(question),
         names=tuple(_names(question)),
+        units=asked_units(question),
     )
 
 
@@ -256,6 +258,42 @@ def with_history(query: Query, history: Sequence[str], registry: Registry) -> Qu
         organisations=organisations,
         period=period,
     )
+
+
+def question_parts(query: Query, registry: Registry) -> list[Query]:
+    """The separately asked parts of a multi-part question (募资多少、发行多少股？ / at what price …, and how many
+    shares …), each a query of its own that takes the whole question's subject, products and period when it names
+    none; [] for a question asking one thing."""
+    clauses = [c.strip() for c in clause_texts(query.text)]
+    asking = [c for c in clauses if _ASKING.search(normalise_for_match(c))]
+    if len(asking) < 2:
+        return []
+    parts = []
+    for clause in asking:
+        part = analyse(clause, registry)
+        parts.append(
+            replace(
+                part,
+                companies=part.companies or query.companies,
+                products=part.products or query.products,
+                periods=part.periods or query.periods,
+                period=part.period if (part.period.labels or part.period.part) else query.period,
+                organisations=part.organisations or query.organisations,
+                metrics=part.metrics or (() if part.units or part.wants_date else query.metrics),
+            )
+        )
+    return parts
+
+
+def clause_texts(text: str) -> list[str]:
+    """A question cut at its clause marks (？；，、 and ", and what/how …")."""
+    clauses = (_LEADING_AND.sub("", c.strip()) for c in _PART_SPLIT.split(text))
+    return [c for c in clauses if c]
+
+
+_PART_SPLIT = re.compile(r"[?？;；,，、]|(?<=[A-Za-z]) and (?=what|how|when|which|who|where)", re.I)
+_LEADING_AND = re.compile(r"^(?:and|以及|还有|并且|并|和|另外)\s*", re.I)
+_ASKING = re.compile(r"多少|几|什么|哪|多大|多高|谁|如何|怎样|是否|how|what|which|who|when|where|whether")
 
 
 def _short(text: str) -> bool:
