@@ -17,7 +17,7 @@ from assistant.answer.query import Query, contains
 from assistant.entities import Registry
 from assistant.facts import Fact, decode
 from assistant.numbers import parse_quantities
-from assistant.text import SENTENCE_END, has_cjk, normalise_for_match, split_sentences
+from assistant.text import has_cjk, normalise_for_match, split_sentences
 from assistant.tokenize import tokenize
 from assistant.types import Citation, Hit
 
@@ -95,9 +95,14 @@ def is_heading(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : len(text) if line_end < 0 else line_end].strip()
-    own_line = line == sentence
-    unpunctuated = not any(ch in SENTENCE_END + "." for ch in sentence) and "|" not in sentence
-    return own_line and unpunctuated and len(sentence) <= 30
+    if line != sentence or "|" in sentence or _ENDS_SENTENCE.search(sentence):
+        return False
+    words = sentence.split()
+    title_case = len(words) >= 4 and sum(w[:1].isupper() or not w[:1].isalpha() for w in words) >= 0.7 * len(words)
+    return len(sentence) <= 30 or title_case
+
+
+_ENDS_SENTENCE = re.compile(r"[。！？；!?;…]|\.(?:\s|$)")
 
 
 def _figures_of_other_measures(query: Query, facts: list[Fact]) -> bool:

@@ -153,6 +153,7 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
         "net": ("净额", "淨額", "净募", "扣除发行费用", "扣掉费用", "扣除费用", "net proceeds", "net of", "after costs"),
         "gross": ("募资总额", "募集资金总额", "总额", "毛募", "gross proceeds", "gross"),
     },
+    "stage": {"pre_ipo": ("pre-ipo", "ipo前", "上市前", "pre-listing")},
     # Steps of a listing: the filing accepted, the listing committee's approval, registration, the first trade.
     "event": {
         "accepted": ("受理", "accepted", "acceptance"),
@@ -160,8 +161,11 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
         "registered": ("注册生效", "同意注册", "registration"),
     },
 }
-# Values a question must ask for before a sentence carrying them may answer it.
+# Values a question must ask for before a sentence carrying them may answer it (and, asked, must be stated).
 STRICT = frozenset({"cumulative", "segment", "recurring", "maximum", "net", "accepted", "approved", "registered"})
+# Values that, asked, the sentence must state (a pre-IPO valuation is not the IPO's market value), though a
+# sentence stating them may answer a question that does not ask.
+REQUIRED_WHEN_ASKED = STRICT | {"pre_ipo"}
 _ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
 
 
@@ -190,6 +194,8 @@ def qualifier_conflict(asked: frozenset[str], stated: frozenset[str]) -> str:
         have = stated & values.keys()
         if want and have and not want & have:
             return sorted(have)[0]
+        if want & REQUIRED_WHEN_ASKED and not want & have:  # 扣非, cumulative, net …: asked, so must be said
+            return sorted(want & REQUIRED_WHEN_ASKED)[0]
         if not want:
             extra = sorted(have & STRICT)
             if extra:

@@ -82,16 +82,36 @@ def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], re
     absent = missing_term(query, norm, context)
     if absent:
         return Verdict(False, absent, about)
+    if not _covers_question(query, f"{before} {norm}"):
+        return Verdict(False, "terms", about)
     return Verdict(True, "", about)
+
+
+_WHY = re.compile(r"为什么|为何|原因|why|how come|what caused")
+
+
+def _covers_question(query: Query, text: str) -> bool:
+    """A question no metric or figure frames (which chip, who advised, why …) is answered only by a sentence that,
+    with the text before it in its paragraph, names at least half of the question's content words (an English word counts when its
+    Chinese rendering is there)."""
+    why = _WHY.search(normalise_for_match(query.text))
+    if (query.main_metrics or query.wants_number) and not why:
+        return True
+    vocabulary = {normalise_for_match(w) for words in attributes().values() for w in words}
+    terms = [t for t in query.key_terms if t not in vocabulary]
+    found = sum(1 for t in terms if t in text or any(z in text for z in chinese_terms(t)))
+    return found * 2 >= len(terms)
 
 
 def _measures_otherwise(query: Query, text: str) -> bool:
     """The sentence's qualifiers make it measure something else; a sentence of several clauses passes when one
     clause stating a figure has none of them (``获得10亿Pre-B轮融资，迄今已累计完成5轮…``)."""
-    if not qualifier_conflict(query.qualifiers, qualifiers(text)):
+    stated = qualifiers(text)
+    if not qualifier_conflict(query.qualifiers, stated):
         return False
     clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]
-    return len(clauses) < 2 or all(qualifier_conflict(query.qualifiers, qualifiers(c)) for c in clauses)
+    met = stated & query.qualifiers  # an asked qualifier the sentence states holds for each of its clauses
+    return len(clauses) < 2 or all(qualifier_conflict(query.qualifiers, qualifiers(c) | met) for c in clauses)
 
 
 _FIGURE_CLAUSE = re.compile(r"[，,；;]")

@@ -267,7 +267,7 @@ def question_parts(query: Query, registry: Registry) -> list[Query]:
     clauses = [c.strip() for c in clause_texts(query.text)]
     asking = [c for c in clauses if _ASKING.search(normalise_for_match(c))]
     if len(asking) < 2:
-        return []
+        return _metric_parts(query)
     parts = []
     for clause in asking:
         part = analyse(clause, registry)
@@ -283,6 +283,18 @@ def question_parts(query: Query, registry: Registry) -> list[Query]:
             )
         )
     return parts
+
+
+def _metric_parts(query: Query) -> list[Query]:
+    """"营收和净利润各是多少" asks one figure per metric: one part per metric (a comparison of companies is not)."""
+    metrics = query.main_metrics
+    if len(metrics) < 2 or len(query.companies) > 1 or not _EACH.search(normalise_for_match(query.text)):
+        return []
+    growth = ("growth",) if "growth" in query.metrics else ()
+    return [replace(query, metrics=(m, *growth)) for m in metrics]
+
+
+_EACH = re.compile(r"各|分别|和|与|及|(?<![a-z])(?:and|both|respectively)(?![a-z])")
 
 
 def clause_texts(text: str) -> list[str]:

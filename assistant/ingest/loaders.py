@@ -239,7 +239,8 @@ def iso_date(value: object) -> str:
         value: A date, a datetime or text holding a date.
 
     Returns:
-        The ISO date, or the text unchanged when no date is found in it.
+        The ISO date; a bare ``YYYY-MM`` or ``YYYY`` unchanged; "" for text that states no date (a note such as
+        "not stated in stored text" is not a publication date).
     """
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
@@ -250,7 +251,8 @@ def iso_date(value: object) -> str:
             return dt.date(*(int(g) for g in match.groups())).isoformat()
         except ValueError:
             pass
-    return _english_date(text) or text
+    partial = re.fullmatch(r"\d{4}(?:-\d{2})?", text)
+    return _english_date(text) or (text if partial else "")
 
 
 def _english_date(text: str) -> str:
