@@ -17,6 +17,7 @@ from importlib import resources
 import yaml
 
 from assistant.answer.frame import (
+    QUALIFIERS,
     has_word,
     period_mismatch,
     product_codes,
@@ -24,6 +25,7 @@ from assistant.answer.frame import (
     qualifiers,
     sentence_periods,
 )
+from assistant.answer.lexicon import DATE_WORDS, QUANTITY_WORDS, WHO_WORDS
 from assistant.answer.query import Query
 from assistant.entities import Registry
 from assistant.glossary import chinese_terms
@@ -92,15 +94,33 @@ _WHY = re.compile(r"为什么|为何|原因|why|how come|what caused")
 
 def _covers_question(query: Query, text: str) -> bool:
     """A question no metric or figure frames (which chip, who advised, why …) is answered only by a sentence that,
-    with the text before it in its paragraph, names at least half of the question's content words (an English word counts when its
-    Chinese rendering is there)."""
+    with the text before it in its paragraph, names most of the question's content words (an English word counts
+    when its Chinese rendering is there; for English questions half will do)."""
     why = _WHY.search(normalise_for_match(query.text))
     if (query.main_metrics or query.wants_number) and not why:
         return True
-    vocabulary = {normalise_for_match(w) for words in attributes().values() for w in words}
-    terms = [t for t in query.key_terms if t not in vocabulary]
+    terms = [t for t in query.key_terms if not _framed(t)]
     found = sum(1 for t in terms if t in text or any(z in text for z in chinese_terms(t)))
-    return found * 2 >= len(terms)
+    if query.language == "en":  # English words over Chinese text: the glossary misses many, so half will do
+        return found * 2 >= len(terms)
+    return not terms or found * 2 > len(terms)
+
+
+def _framed(term: str) -> bool:
+    """A question word some other part of the frame already checks (an attribute, qualifier, date or question
+    word), or part of one (券商 in 保荐券商)."""
+    return any(term in word or word in term for word in _frame_words())
+
+
+@cache
+def _frame_words() -> frozenset[str]:
+    words = [w for ws in attributes().values() for w in ws]
+    words += [w for values in QUALIFIERS.values() for ws in values.values() for w in ws]
+    words += [*DATE_WORDS, *WHO_WORDS, *QUANTITY_WORDS, *_QUESTION_WORDS]
+    return frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
+
+
+_QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")
 
 
 def _measures_otherwise(query: Query, text: str) -> bool:

@@ -121,6 +121,8 @@ QUANTITY_WORDS = (
     "几",
     "多大",
     "多高",
+    "什么价",
+    "价钱",
     "规模",
     "how much",
     "how many",
