@@ -218,7 +218,8 @@ class Assistant:
         if extra:
             evidence += self._search(query, None, extra)
         plan = calculate.plan(kind, query, self.store, evidence)
-        if plan.calculation is None and (kind in calculate.QUOTABLE or not plan.facts) and kind not in calculate.GIVEN:
+        quotable = kind in calculate.QUOTABLE or not plan.facts
+        if plan.calculation is None and quotable and kind not in calculate.GIVEN and not calculate.explicit(query):
             return None  # the plain answer quotes what the sources state instead
         plan.stated += calculate.stated_estimates(kind, query, evidence, self.registry)
         text, citations, calculations = working.compose(query, plan, self.registry)

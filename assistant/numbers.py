@@ -152,6 +152,8 @@ PATTERN = re.compile(
     rf"\s?(?P<post>{_CUR_POST})?\s?(?P<unit>{_UNIT})?",
     re.I,
 )
+_TICKER = re.compile(r"\.(?:SH|SZ|HK|BJ|SS)(?![A-Za-z])", re.I)
+_TICKER_BEFORE = re.compile(r"(?:代码|代號|代号|ticker|stock code)[:：\s]*$", re.I)
 _MERGE_GAP = re.compile(r"\s?(?:-|–|—|~|至)\s?")
 _DATE_FOLLOWERS = frozenset("月日号季时点分秒周天")
 _MODEL_BEFORE = re.compile(r"[A-Z]{2,}[A-Za-z0-9]*\s$")  # RTX 3060, MTT S4000: product names, not figures
@@ -286,6 +288,8 @@ def _not_a_figure(m: re.Match[str], currency: str) -> bool:
         return True  # 910C, 1H25, 5G: the number is part of a name
     if m.string[max(0, m.start() - 1) : m.start()] == "第":
         return True  # 第3名, 第2大: an ordinal
+    if _TICKER.match(m.string, end) or _TICKER_BEFORE.search(m.string[max(0, m.start() - 6) : m.start()]):
+        return True  # 688256.SH, 06082.HK, 股票代码688795: a stock code
     bare = not any(g[k] for k in ("m1", "m2", "pre", "pre2", "post", "unit", "ps"))
     return bare and _bare_not_a_figure(m)
 
@@ -317,7 +321,8 @@ def _merge_ranges(found: list[Quantity], norm: str, original: str) -> list[Quant
         if (
             prev is not None
             and _MERGE_GAP.fullmatch(norm[prev.end : q.start])
-            and (prev.unit, prev.currency) == (q.unit, q.currency)
+            and prev.currency == q.currency
+            and (prev.unit == q.unit or (prev.unit == "per_share" and not q.unit and q.currency))  # 每股17港元至19.6港元
             and (q.unit or q.currency)
             and not (prev.is_range or q.is_range or q.qualifier)
             and prev.value <= q.value

@@ -149,6 +149,14 @@ def _asks_amount(norm: str) -> bool:
     return any(contains(norm, w) for w in words)
 
 
+_EXPLICIT = re.compile(r"[+×÷*/]|算|乘以|除以|加上|减去|加起来|平均|compute|calculate|multiply|divide|subtract|average")
+
+
+def explicit(query: Query) -> bool:
+    """The question asks for the arithmetic itself (帮我算, 乘以, ÷, calculate): a quote cannot answer it."""
+    return bool(_EXPLICIT.search(normalise_for_match(query.text)))
+
+
 def plan(kind: str, query: Query, store: Store, evidence: list[Hit]) -> Plan:
     """Gather operands and compute; never raises for missing data (the plan says what is missing)."""
     metrics = tuple(dict.fromkeys((*query.main_metrics, *_extra_metrics(kind))))

@@ -60,7 +60,7 @@ def candidates(
         for start, end in split_sentences(hit.text):
             text = hit.text[start:end]
             key = normalise_for_match(text)
-            if key in seen or len(text) < 6 or is_heading(hit.text, start, end):
+            if key in seen or len(text) < 6 or is_heading(hit.text, start, end) or _ABOUT_SOURCE.match(key):
                 continue
             seen.add(key)
             candidate = Candidate(hit, start, end, text, companies=tuple(registry.mentions(text)))
@@ -86,6 +86,13 @@ def candidates(
 _WRAPPED = re.compile(r"^(?:\*\*.*\*\*|“[^”]*”|「[^」]*」|【[^】]*】|《[^》]*》|\"[^\"]*\")$")
 
 
+# A sentence about the source itself (这是…发布的公告, 本文概述…, This brief covers…) states no fact about the subject.
+_ABOUT_SOURCE = re.compile(
+    r"^(?:这是|本文|该文本|该文|文章|报道依据|报道解读|该页面|该研报|该摘要|该简报|该帖|"
+    r"this (?:brief|article|page|report|item|summary|note)|the (?:page|brief|article|report|item) (?:is|was|covers))"
+)
+
+
 def is_heading(text: str, start: int, end: int) -> bool:
     """A heading, caption or pull quote states nothing: a '#' line, a line wholly in bold, quotes or brackets, or
     a short line of its own without sentence punctuation (table rows excepted)."""
@@ -108,9 +115,15 @@ _ENDS_SENTENCE = re.compile(r"[。！？；!?;…]|\.(?:\s|$)")
 def _figures_of_other_measures(query: Query, facts: list[Fact]) -> bool:
     """Every figure the ingest attached to this sentence measures something other than the asked metric (a market
     value beside the words "offer price"): the sentence cannot answer a question for that metric's figure."""
-    if not (query.wants_number and query.main_metrics and facts):
+    figures = [m for m in query.main_metrics if m not in _EVENT_METRICS]
+    if not (query.wants_number and figures and facts):
         return False
-    return not any(f.metric.split(".")[0] in query.main_metrics for f in facts)
+    if query.units and any(has_unit(f.quantity.unit, f.quantity.currency, query.units) for f in facts):
+        return False  # the asked unit frames the figure (高出多少%: a premium stated as growth)
+    return not any(f.metric.split(".")[0] in figures for f in facts)
+
+
+_EVENT_METRICS = frozenset({"listing", "founded", "founder"})  # words of events, not of figures
 
 
 def _fact_bonus(query: Query, facts: list[Fact]) -> float:

@@ -154,6 +154,21 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
         "gross": ("募资总额", "募集资金总额", "总额", "毛募", "gross proceeds", "gross"),
     },
     "stage": {"pre_ipo": ("pre-ipo", "ipo前", "上市前", "pre-listing")},
+    "day": {
+        "first_day": (
+            "首日",
+            "上市当天",
+            "上市当日",
+            "上市那天",
+            "上市第一天",
+            "第一天",
+            "首个交易日",
+            "debut",
+            "first day",
+            "first trading day",
+            "first-day",
+        )
+    },
     # Steps of a listing: the filing accepted, the listing committee's approval, registration, the first trade.
     "event": {
         "accepted": ("受理", "accepted", "acceptance"),
@@ -165,7 +180,7 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
 STRICT = frozenset({"cumulative", "segment", "recurring", "maximum", "net", "accepted", "approved", "registered"})
 # Values that, asked, the sentence must state (a pre-IPO valuation is not the IPO's market value), though a
 # sentence stating them may answer a question that does not ask.
-REQUIRED_WHEN_ASKED = STRICT | {"pre_ipo"}
+REQUIRED_WHEN_ASKED = STRICT | {"pre_ipo", "first_day"}
 _ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
 
 
@@ -210,7 +225,10 @@ _UNIT_ASKS = {
         r"多少钱|多少(?:亿|万|千万|百万)?(?:港元|港币|美元|人民币|元)|how much money|how many (?:yuan|dollars|hong kong dollars)"
     ),
     "x": re.compile(r"几倍|多少倍|how many times"),
-    "%": re.compile(r"百分之几|多少%|百分比|what percentage|what percent|what share of"),
+    "%": re.compile(
+        r"百分之几|多少%|百分比|几成|高出多少|涨幅|溢价|what percentage|what percent|what share of"
+        r"|how (?:far|much) (?:above|below|higher|lower)"
+    ),
 }
 _ASKING = re.compile(r"多少|几|什么|哪|多大|多高|how|what|which")
 _CLAUSES = re.compile(r"[?？;；,，、]|(?<=[a-z]) and (?=what|how|when|which|who)")
@@ -245,6 +263,7 @@ LATEST_WORDS = ("最新", "最近", "目前", "去年", "今年", "latest", "mos
 _AS_OF = re.compile(
     r"截至|截止|到.{0,6}为止|as of|(?<![a-z])by (?:the )?(?:end|mid|early|late)|(?<![a-z])by (?:19|20)\d\d|until"
 )
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _DAY_OR_MONTH = re.compile(r"^\d{4}-\d\d(?:-\d\d)?$")
 _PART_ONLY = {
     "H1": ("上半年", "first half", "h1"),
@@ -268,6 +287,7 @@ class PeriodAsk:
     part: str = ""
     latest: bool = False
     as_of: bool = False
+    days: tuple[str, ...] = ()  # calendar days asked (2025年12月5日那天): a sentence dated another day is out
 
 
 def period_ask(question: str) -> PeriodAsk:
@@ -275,14 +295,16 @@ def period_ask(question: str) -> PeriodAsk:
 
     Relative years (去年, last year) ask for the latest period the sources state, as do 最新 / latest.
     """
-    spans = [s for s in parse_periods(question) if not re.fullmatch(r"\d{4}-\d\d(-\d\d)?", s.label)]
+    every = parse_periods(question)
+    spans = [s for s in every if not re.fullmatch(r"\d{4}-\d\d(-\d\d)?", s.label)]
+    days = tuple(s.label for s in every if _DAY.fullmatch(s.label))
     labels = tuple(dict.fromkeys(s.label for s in spans))
     norm = normalise_for_match(question)
     latest = any(has_word(norm, w) for w in LATEST_WORDS)
     if labels:
-        return PeriodAsk(labels, latest=latest, as_of=bool(_AS_OF.search(norm)))
+        return PeriodAsk(labels, latest=latest, as_of=bool(_AS_OF.search(norm)), days=days)
     part = next((p for p, words in _PART_ONLY.items() if any(has_word(norm, w) for w in words)), "")
-    return PeriodAsk((), part, latest)
+    return PeriodAsk((), part, latest, days=days)
 
 
 def sentence_periods(sentence: str, default_year: int | None) -> tuple[str, ...]:
@@ -298,6 +320,9 @@ def label_part(label: str) -> str:
 
 def period_mismatch(ask: PeriodAsk, stated: tuple[str, ...]) -> bool:
     """True when a sentence's periods cannot answer the asked period."""
+    stated_days = {s for s in stated if _DAY.fullmatch(s)}
+    if ask.days and stated_days and not stated_days & set(ask.days):
+        return True
     if ask.labels and ask.as_of:
         years = {label[:4] for label in ask.labels}
         return bool(stated) and not any(s[:4] in years for s in stated)

@@ -76,7 +76,7 @@ def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], re
         return Verdict(False, "subject", about)
     if query.products and not _names_product(query.products, text, paragraph_before(hit, start)):
         return Verdict(False, "product", about)
-    if _measures_otherwise(query, text):
+    if _measures_otherwise(query, text, section_heading(hit, start)):
         return Verdict(False, "qualifier", about)
     if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
         return Verdict(False, "period", about)
@@ -123,10 +123,17 @@ def _frame_words() -> frozenset[str]:
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")
 
 
-def _measures_otherwise(query: Query, text: str) -> bool:
+def section_heading(hit: Hit, start: int) -> str:
+    """The last Markdown heading before the sentence in its chunk ('## First-day trading'), or ''."""
+    headings = [line for line in hit.text[:start].splitlines() if line.lstrip().startswith("#")]
+    return headings[-1] if headings else ""
+
+
+def _measures_otherwise(query: Query, text: str, heading: str = "") -> bool:
     """The sentence's qualifiers make it measure something else; a sentence of several clauses passes when one
-    clause stating a figure has none of them (``获得10亿Pre-B轮融资，迄今已累计完成5轮…``)."""
-    stated = qualifiers(text)
+    clause stating a figure has none of them (``获得10亿Pre-B轮融资，迄今已累计完成5轮…``). An asked qualifier
+    its section heading states counts as stated ('## First-day trading')."""
+    stated = qualifiers(text) | (qualifiers(heading) & query.qualifiers)
     if not qualifier_conflict(query.qualifiers, stated):
         return False
     clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]

@@ -279,6 +279,7 @@ def question_parts(query: Query, registry: Registry) -> list[Query]:
                 periods=part.periods or query.periods,
                 period=part.period if (part.period.labels or part.period.part) else query.period,
                 organisations=part.organisations or query.organisations,
+                qualifiers=part.qualifiers | query.qualifiers,
                 metrics=part.metrics or (() if part.units or part.wants_date else query.metrics),
             )
         )
@@ -286,12 +287,17 @@ def question_parts(query: Query, registry: Registry) -> list[Query]:
 
 
 def _metric_parts(query: Query) -> list[Query]:
-    """"营收和净利润各是多少" asks one figure per metric: one part per metric (a comparison of companies is not)."""
-    metrics = query.main_metrics
-    if len(metrics) < 2 or len(query.companies) > 1 or not _EACH.search(normalise_for_match(query.text)):
+    """"营收和净利润各是多少" asks one figure per metric, "海光和寒武纪营收各多少" one per company: one part for each
+    company and metric."""
+    metrics, companies = query.main_metrics, query.companies
+    if len(metrics) * max(1, len(companies)) < 2 or not _EACH.search(normalise_for_match(query.text)):
         return []
     growth = ("growth",) if "growth" in query.metrics else ()
-    return [replace(query, metrics=(m, *growth)) for m in metrics]
+    return [
+        replace(query, metrics=(m, *growth), companies=(c,) if c else ())
+        for c in companies or ("",)
+        for m in metrics or query.metrics
+    ]
 
 
 _EACH = re.compile(r"各|分别|和|与|及|(?<![a-z])(?:and|both|respectively)(?![a-z])")
