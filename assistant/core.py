@@ -211,6 +211,8 @@ class Assistant:
     def _calculation(self, query: Query, hits: list[Hit]) -> Answer | None:
         """A worked calculation when the question asks for one and the sources hold anything to work with."""
         kind = calculate.detect(query)
+        if not kind and calculate.explicit(query):
+            kind = "expression"  # asked to compute something no planner recognises: say what is missing, never quote
         if not kind:
             return None
         evidence = list(hits)

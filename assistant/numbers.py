@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from assistant.text import normalise
+from assistant.text import normalise, simplified
 
 # Chinese magnitudes: 十/百/千 before 万 or 亿, and 万亿 (10^12) with its own 十/百/千 (千万亿 = 10^15).
 CHINESE_MAGNITUDES = {
@@ -242,7 +242,7 @@ def parse_quantities(text: str) -> list[Quantity]:
         The figures; ``start``/``end`` index ``text`` itself and ``text[start:end] == quantity.text``.
         ``3亿元-5亿元`` and ``12%至15%`` become one range.
     """
-    norm = normalise(text)
+    norm = simplified(normalise(text))  # 億, 萬, 港幣 read as 亿, 万, 港币
     found = [q for m in PATTERN.finditer(norm) if (q := _from_match(m, text)) is not None]
     return _merge_ranges(found, norm, text)
 

@@ -104,9 +104,9 @@ def detect(query: Query) -> str:
     if any(q.unit == "shares" for q in given) and any(q.currency for q in given):
         return "proceeds"
     if {"shares_offered", "offer_price"} <= set(query.metrics) and (
-        "proceeds" in query.metrics or _has(norm, "expression") or any(w in norm for w in ("乘", "×", "times"))
+        _has(norm, "expression") or _HYPOTHETICAL.search(norm) or any(w in norm for w in ("乘", "×", "times"))
     ):
-        return "proceeds"
+        return "proceeds"  # 股数乘以发行价 / 如果按上限定价: asking for the figures themselves is not a calculation
     for kind in ("runway", "cagr", "ratio", "share", "difference", "sum"):
         if _has(norm, kind) and (kind not in ("difference", "sum") or _two_things(query)):
             return kind
@@ -149,7 +149,10 @@ def _asks_amount(norm: str) -> bool:
     return any(contains(norm, w) for w in words)
 
 
-_EXPLICIT = re.compile(r"[+×÷*/]|算|乘以|除以|加上|减去|加起来|平均|compute|calculate|multiply|divide|subtract|average")
+_EXPLICIT = re.compile(
+    r"[+×÷*]|算一下|算算|帮我算|计算|算出|乘以|除以|加上|减去|加起来|compute|calculate|multiply|divide|subtract"
+)
+_HYPOTHETICAL = re.compile(r"如果|假如|假设|若按|(?<![a-z])if(?![a-z])")
 
 
 def explicit(query: Query) -> bool:

@@ -106,7 +106,11 @@ def is_heading(text: str, start: int, end: int) -> bool:
         return False
     words = sentence.split()
     title_case = len(words) >= 4 and sum(w[:1].isupper() or not w[:1].isalpha() for w in words) >= 0.7 * len(words)
-    return len(sentence) <= 30 or title_case
+    caption = bool(_LABEL.match(sentence))  # 联合创始人、CTO：杨建（…）
+    return len(sentence) <= 30 or title_case or caption
+
+
+_LABEL = re.compile(r"^[^，,：:]{1,24}[：:]\s*\S")
 
 
 _ENDS_SENTENCE = re.compile(r"[。！？；!?;…]|\.(?:\s|$)")
@@ -114,13 +118,15 @@ _ENDS_SENTENCE = re.compile(r"[。！？；!?;…]|\.(?:\s|$)")
 
 def _figures_of_other_measures(query: Query, facts: list[Fact]) -> bool:
     """Every figure the ingest attached to this sentence measures something other than the asked metric (a market
-    value beside the words "offer price"): the sentence cannot answer a question for that metric's figure."""
+    value beside the words "offer price", a growth rate for a share question): the sentence cannot answer a
+    question for that metric's figure."""
     figures = [m for m in query.main_metrics if m not in _EVENT_METRICS]
     if not (query.wants_number and figures and facts):
         return False
     if query.units and any(has_unit(f.quantity.unit, f.quantity.currency, query.units) for f in facts):
         return False  # the asked unit frames the figure (高出多少%: a premium stated as growth)
-    return not any(f.metric.split(".")[0] in figures for f in facts)
+    growth = "growth" in query.metrics
+    return not any(f.metric.split(".")[0] in figures and (growth or "." not in f.metric) for f in facts)
 
 
 _EVENT_METRICS = frozenset({"listing", "founded", "founder"})  # words of events, not of figures

@@ -268,6 +268,11 @@ def question_parts(query: Query, registry: Registry) -> list[Query]:
     asking = [c for c in clauses if _ASKING.search(normalise_for_match(c))]
     if len(asking) < 2:
         return _metric_parts(query)
+    return [each for part in _clause_parts(query, asking, registry) for each in (_metric_parts(part) or [part])]
+
+
+def _clause_parts(query: Query, asking: list[str], registry: Registry) -> list[Query]:
+    """One query per asking clause, taking what it does not name from the whole question."""
     parts = []
     for clause in asking:
         part = analyse(clause, registry)
@@ -294,9 +299,9 @@ def _metric_parts(query: Query) -> list[Query]:
         return []
     growth = ("growth",) if "growth" in query.metrics else ()
     return [
-        replace(query, metrics=(m, *growth), companies=(c,) if c else ())
+        replace(query, metrics=(m, *growth) if m else query.metrics, companies=(c,) if c else ())
         for c in companies or ("",)
-        for m in metrics or query.metrics
+        for m in metrics or ("",)
     ]
 
 
