@@ -150,8 +150,9 @@ def _asks_amount(norm: str) -> bool:
 
 
 _EXPLICIT = re.compile(
-    r"[+×÷*]|算一下|算算|帮我算|计算|算出|乘以|除以|加上|减去|加起来|compute|calculate|multiply|divide|subtract"
+    r"[+×÷*]|算一下|算算|帮我算|计算一下|请计算|算出|乘以|除以|加上|减去|加起来|compute|calculate|multiply|divide|subtract"
 )
+_OPERATOR = re.compile(r"[-+*/×÷^%]")
 _HYPOTHETICAL = re.compile(r"如果|假如|假设|若按|(?<![a-z])if(?![a-z])")
 
 
@@ -230,6 +231,9 @@ def _cite(q: Quantity, f: SourcedFact, name: str) -> ops.Operand:
 def _expression(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     match = re.search(r"[-+*/×÷^().%\d\s,]{3,}", query.text.replace("（", "(").replace("）", ")"))
     expression = match.group(0).strip() if match else ""
+    if not _OPERATOR.search(expression.lstrip("-")):  # a year or a lone figure is not a sum to work out
+        need = ("一个由数字写成的算式（或语料中可对应的数字）", "an arithmetic expression in figures (or sourced figures)")
+        return Plan(None, missing=[need])
     value = evaluate(expression)
     return Plan(ops.Calculation("expression", expression, Quantity(value), ()))
 

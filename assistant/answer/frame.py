@@ -154,6 +154,9 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
         "gross": ("募资总额", "募集资金总额", "总额", "毛募", "gross proceeds", "gross"),
     },
     "stage": {"pre_ipo": ("pre-ipo", "ipo前", "上市前", "pre-listing")},
+    "price_basis": {
+        "at_offer_price": ("按发行价", "按照发行价", "以发行价", "at its ipo price", "at the ipo price", "offer price")
+    },
     "day": {
         "first_day": (
             "首日",
@@ -180,7 +183,7 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
 STRICT = frozenset({"cumulative", "segment", "recurring", "maximum", "net", "accepted", "approved", "registered"})
 # Values that, asked, the sentence must state (a pre-IPO valuation is not the IPO's market value), though a
 # sentence stating them may answer a question that does not ask.
-REQUIRED_WHEN_ASKED = STRICT | {"pre_ipo", "first_day"}
+REQUIRED_WHEN_ASKED = STRICT | {"pre_ipo", "first_day", "at_offer_price"}
 _ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
 
 
@@ -288,6 +291,7 @@ class PeriodAsk:
     latest: bool = False
     as_of: bool = False
     days: tuple[str, ...] = ()  # calendar days asked (2025年12月5日那天): a sentence dated another day is out
+    months: tuple[str, ...] = ()  # months and days asked (2026年10月那次配售): a source published before is out
 
 
 def period_ask(question: str) -> PeriodAsk:
@@ -298,18 +302,26 @@ def period_ask(question: str) -> PeriodAsk:
     every = parse_periods(question)
     spans = [s for s in every if not re.fullmatch(r"\d{4}-\d\d(-\d\d)?", s.label)]
     days = tuple(s.label for s in every if _DAY.fullmatch(s.label))
+    months = tuple(s.label for s in every if _DAY_OR_MONTH.fullmatch(s.label))
     labels = tuple(dict.fromkeys(s.label for s in spans))
     norm = normalise_for_match(question)
     latest = any(has_word(norm, w) for w in LATEST_WORDS)
     if labels:
-        return PeriodAsk(labels, latest=latest, as_of=bool(_AS_OF.search(norm)), days=days)
+        return PeriodAsk(labels, latest=latest, as_of=bool(_AS_OF.search(norm)), days=days, months=months)
     part = next((p for p, words in _PART_ONLY.items() if any(has_word(norm, w) for w in words)), "")
-    return PeriodAsk((), part, latest, days=days)
+    return PeriodAsk((), part, latest, days=days, months=months)
 
 
 def sentence_periods(sentence: str, default_year: int | None) -> tuple[str, ...]:
     """The period and date labels a sentence states (relative words such as 去年 resolved against ``default_year``)."""
     return tuple(s.label for s in parse_periods(sentence, default_year))
+
+
+def published_before(ask: PeriodAsk, published: str) -> bool:
+    """The source was published before the first month the question asks about, so it cannot report it."""
+    if not ask.months or not re.match(r"\d{4}-\d\d", published):
+        return False
+    return published[:7] < min(label[:7] for label in ask.months)
 
 
 def label_part(label: str) -> str:

@@ -21,6 +21,7 @@ from assistant.answer.frame import (
     has_word,
     period_mismatch,
     product_codes,
+    published_before,
     qualifier_conflict,
     qualifiers,
     sentence_periods,
@@ -79,6 +80,8 @@ def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], re
     if _measures_otherwise(query, text, section_heading(hit, start)):
         return Verdict(False, "qualifier", about)
     if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
+        return Verdict(False, "period", about)
+    if published_before(query.period, str(hit.metadata.get("published", ""))):
         return Verdict(False, "period", about)
     context = normalise_for_match(f"{hit.metadata.get('title', '')} {hit.text}")
     absent = missing_term(query, norm, context)

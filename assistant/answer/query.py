@@ -295,7 +295,7 @@ def _metric_parts(query: Query) -> list[Query]:
     """"营收和净利润各是多少" asks one figure per metric, "海光和寒武纪营收各多少" one per company: one part for each
     company and metric."""
     metrics, companies = query.main_metrics, query.companies
-    if len(metrics) * max(1, len(companies)) < 2 or not _EACH.search(normalise_for_match(query.text)):
+    if max(1, len(metrics)) * max(1, len(companies)) < 2 or not _EACH.search(normalise_for_match(query.text)):
         return []
     growth = ("growth",) if "growth" in query.metrics else ()
     return [
@@ -305,7 +305,9 @@ def _metric_parts(query: Query) -> list[Query]:
     ]
 
 
-_EACH = re.compile(r"各|分别|和|与|及|(?<![a-z])(?:and|both|respectively)(?![a-z])")
+_EACH = re.compile(
+    r"各|分别|和|与|及|比较|对比|相比|(?<![a-z])(?:and|both|respectively|compare|compared|vs|versus)(?![a-z])"
+)
 
 
 def clause_texts(text: str) -> list[str]:
