@@ -34,6 +34,7 @@ _NOT_A_CODE = re.compile(
     r"|hbm\d[a-z]?|gddr\d[a-z]?|lpddr\d[a-z]?|ddr\d|pcie\d|usb\d|hdmi\d*|dp\d*|5g|4g|3d|2d|ai\d*|covid\d+)$"
 )
 _YEARISH = re.compile(r"^(?:19|20)\d\d$")
+_DATED = re.compile(r"^(?:mid|end|early|late|since|by|pre|post|fy|cy)(?:19|20)\d\d$")  # mid-2025 is a time
 _NOT_A_MODEL_AFTER = re.compile(r"^\s?(?:年|月|日|亿|万|元|家|个|名|人|股|倍|张|片|台|颗|款|项|次|号|%|个百分点)")
 
 
@@ -48,7 +49,7 @@ def product_codes(text: str) -> list[str]:
         if any(a <= m.start() < b for a, b in taken):
             continue
         code = "".join(m.groups())
-        if not _NOT_A_CODE.match(code):
+        if not _NOT_A_CODE.match(code) and not _DATED.match(code):
             found.append((m.start(), code))
     for m in _DIGITS_FIRST.finditer(norm):
         code = "".join(m.groups())
@@ -147,7 +148,18 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
             "target",
         ),
         "actual": ("实际", "實際", "最终", "最終", "actual", "actually", "final"),
-        "maximum": ("最多", "上限", "超额配售", "超額配售", "at most", "maximum", "over-allotment", "greenshoe"),
+        "maximum": (
+            "最多",
+            "上限",
+            "最高可达",
+            "超额配售",
+            "超額配售",
+            "超额配股",
+            "at most",
+            "maximum",
+            "over-allotment",
+            "greenshoe",
+        ),
     },
     "proceeds": {
         "net": ("净额", "淨額", "净募", "扣除发行费用", "扣掉费用", "扣除费用", "net proceeds", "net of", "after costs"),

@@ -136,7 +136,9 @@ def _measures_otherwise(query: Query, text: str, heading: str = "") -> bool:
     """The sentence's qualifiers make it measure something else; a sentence of several clauses passes when one
     clause stating a figure has none of them (``获得10亿Pre-B轮融资，迄今已累计完成5轮…``). An asked qualifier
     its section heading states counts as stated ('## First-day trading')."""
-    stated = qualifiers(text) | (qualifiers(heading) & query.qualifiers)
+    own = qualifiers(text)
+    silent = {v for values in QUALIFIERS.values() if not own & values.keys() for v in values}
+    stated = own | (qualifiers(heading) & query.qualifiers & silent)  # a heading speaks where the sentence is silent
     if not qualifier_conflict(query.qualifiers, stated):
         return False
     clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]
@@ -177,7 +179,7 @@ def term_found(term: str, norm: str, context: str = "") -> bool:
     required name is in the sentence or its context (the chunk and the document title)."""
     if term.startswith("@"):
         return any(_has(norm, w) for w in attributes()[term[1:]])
-    return term in norm or term in context
+    return has_word(norm, term) or has_word(context, term)
 
 
 _CLAUSE = re.compile(r"[?？;；]")

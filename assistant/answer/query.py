@@ -140,8 +140,12 @@ def _key_terms(question: str, registry: Registry) -> list[str]:
     covered, alias_tokens, alias_text = _vocabulary(registry)
     terms: list[str] = []
     chinese = has_cjk(question)
-    for token in dict.fromkeys(tokenize(question)):
+    norm = normalise_for_match(question)
+    phrases = " ".join(w for w in covered if " " in w and contains(norm, w))  # "gross margin", "first half"
+    for token in dict.fromkeys(tokenize(_QUESTION_WORDS.sub(" ", question))):
         if token in GENERIC_TERMS or token in covered or token in alias_tokens or token in alias_text:
+            continue
+        if token.isascii() and contains(phrases, token):
             continue
         if _YEAR.fullmatch(token) or any(token in w for w in covered if len(token) >= 2 and not token.isascii()):
             continue
@@ -154,6 +158,10 @@ def _key_terms(question: str, registry: Registry) -> list[str]:
         terms = [t for t in terms if t not in token]
         terms.append(token)
     return terms
+
+
+# Question words, cut out before segmenting so that 哪天上会 does not yield 天上.
+_QUESTION_WORDS = re.compile(r"哪天|哪一天|哪年|哪一年|哪个月|哪家|哪些|哪个|哪款|哪位|哪里|什么时候|什么|多少|是谁|谁")
 
 
 def _names(question: str) -> list[str]:
