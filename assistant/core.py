@@ -12,8 +12,8 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import calculate, extractive, notes, working
-from assistant.answer.lexicon import METRICS, PERIOD_PARTS
 from assistant.answer.extractive import Candidate
+from assistant.answer.lexicon import METRICS, PERIOD_PARTS
 from assistant.answer.query import Query, analyse, history_questions, question_parts, strong_terms, with_history
 from assistant.config import Settings
 from assistant.embeddings import embedder_name, make_embedder

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from assistant.answer.lexicon import METRICS
+from assistant.answer.lexicon import METRICS, MODIFIER_METRICS
 from assistant.answer.query import contains
 from assistant.entities import Registry
 from assistant.numbers import Quantity, parse_quantities
@@ -65,7 +65,7 @@ def fits(metric: str, q: Quantity) -> bool:
     """True when a figure of this kind can be a value of the metric (no percent revenue, no yuan TFLOPS)."""
     if metric in MONEY_METRICS:
         return bool(q.currency) and q.unit == ""
-    if metric.endswith(".growth"):
+    if metric.partition(".")[2] in MODIFIER_METRICS:
         return q.unit == "%"
     if metric == "offer_price":
         return bool(q.currency)
@@ -140,13 +140,17 @@ def _metric_for(q: Quantity, words: list[tuple[int, str]]) -> str:
     before = [(pos, m) for pos, m in words if pos < q.start]
     for index in range(len(before) - 1, -1, -1):
         metric = before[index][1]
-        if metric == "growth" and q.unit == "%":
+        if metric in MODIFIER_METRICS and q.unit == "%":
             base = next((m for _, m in reversed(before[:index]) if m in MONEY_METRICS), "")
             if base:
-                return f"{base}.growth"
+                return f"{base}.{metric}"
         if fits(metric, q):
             return metric
     after = [m for pos, m in words if pos >= q.end]
+    if after and after[0] in MODIFIER_METRICS and q.unit == "%":  # revenue fell 2.37% quarter on quarter
+        base = next((m for _, m in reversed(before) if m in MONEY_METRICS), "")
+        if base:
+            return f"{base}.{after[0]}"
     return next((m for m in after if fits(m, q)), "")
 
 

@@ -322,7 +322,9 @@ def _merge_ranges(found: list[Quantity], norm: str, original: str) -> list[Quant
             prev is not None
             and _MERGE_GAP.fullmatch(norm[prev.end : q.start])
             and prev.currency == q.currency
-            and (prev.unit == q.unit or (prev.unit == "per_share" and not q.unit and q.currency))  # 每股17港元至19.6港元
+            and (
+                prev.unit == q.unit or (prev.unit == "per_share" and not q.unit and q.currency)
+            )  # 每股17港元至19.6港元
             and (q.unit or q.currency)
             and not (prev.is_range or q.is_range or q.qualifier)
             and prev.value <= q.value

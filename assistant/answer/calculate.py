@@ -232,7 +232,10 @@ def _expression(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
     match = re.search(r"[-+*/×÷^().%\d\s,]{3,}", query.text.replace("（", "(").replace("）", ")"))
     expression = match.group(0).strip() if match else ""
     if not _OPERATOR.search(expression.lstrip("-")):  # a year or a lone figure is not a sum to work out
-        need = ("一个由数字写成的算式（或语料中可对应的数字）", "an arithmetic expression in figures (or sourced figures)")
+        need = (
+            "一个由数字写成的算式（或语料中可对应的数字）",
+            "an arithmetic expression in figures (or sourced figures)",
+        )
         return Plan(None, missing=[need])
     value = evaluate(expression)
     return Plan(ops.Calculation("expression", expression, Quantity(value), ()))

@@ -123,10 +123,15 @@ def _figures_of_other_measures(query: Query, facts: list[Fact]) -> bool:
     figures = [m for m in query.main_metrics if m not in _EVENT_METRICS]
     if not (query.wants_number and figures and facts):
         return False
-    if query.units and any(has_unit(f.quantity.unit, f.quantity.currency, query.units) for f in facts):
-        return False  # the asked unit frames the figure (高出多少%: a premium stated as growth)
-    growth = "growth" in query.metrics
-    return not any(f.metric.split(".")[0] in figures and (growth or "." not in f.metric) for f in facts)
+    for fact in facts:
+        base, _, modifier = fact.metric.partition(".")
+        if modifier and modifier not in query.metrics:
+            continue  # a growth rate never answers for the level (nor a level for a growth question)
+        if base in figures:
+            return False
+        if query.units and has_unit(fact.quantity.unit, fact.quantity.currency, query.units):
+            return False  # the asked unit frames the figure (多少钱 for a round the extractor filed as proceeds)
+    return True
 
 
 _EVENT_METRICS = frozenset({"listing", "founded", "founder"})  # words of events, not of figures

@@ -162,7 +162,17 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "proceeds": {
-        "net": ("净额", "淨額", "净募", "扣除发行费用", "扣掉费用", "扣除费用", "net proceeds", "net of", "after costs"),
+        "net": (
+            "净额",
+            "淨額",
+            "净募",
+            "扣除发行费用",
+            "扣掉费用",
+            "扣除费用",
+            "net proceeds",
+            "net of",
+            "after costs",
+        ),
         "gross": ("募资总额", "募集资金总额", "总额", "毛募", "gross proceeds", "gross"),
     },
     "stage": {"pre_ipo": ("pre-ipo", "ipo前", "上市前", "pre-listing")},
@@ -187,7 +197,17 @@ QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
     # Steps of a listing: the filing accepted, the listing committee's approval, registration, the first trade.
     "event": {
         "accepted": ("受理", "accepted", "acceptance"),
-        "approved": ("过会", "上会", "审议通过", "通过审议", "上市委员会审议", "上市委审议", "approved", "approval", "listing committee"),
+        "approved": (
+            "过会",
+            "上会",
+            "审议通过",
+            "通过审议",
+            "上市委员会审议",
+            "上市委审议",
+            "approved",
+            "approval",
+            "listing committee",
+        ),
         "registered": ("注册生效", "同意注册", "registration"),
     },
 }
@@ -237,7 +257,8 @@ def qualifier_conflict(asked: frozenset[str], stated: frozenset[str]) -> str:
 _UNIT_ASKS = {
     "shares": re.compile(r"(?:多少|几|多少万|多少亿)股(?![份权东本价])|how many shares|number of shares"),
     "currency": re.compile(
-        r"多少钱|多少(?:亿|万|千万|百万)?(?:港元|港币|美元|人民币|元)|how much money|how many (?:yuan|dollars|hong kong dollars)"
+        r"多少钱|多少(?:亿|万|千万|百万)?(?:港元|港币|美元|人民币|元)"
+        r"|how much money|how many (?:yuan|dollars|hong kong dollars)"
     ),
     "x": re.compile(r"几倍|多少倍|how many times"),
     "%": re.compile(

@@ -90,11 +90,29 @@ METRICS: dict[str, tuple[str, ...]] = {
     "cornerstone": ("基石投资者", "基石", "cornerstone"),
     "shareholding": ("持股", "持有", "股权", "stake", "holds", "shareholding"),
     "process": ("制程", "工艺", "process node"),
-    "growth": ("增长", "同比", "增幅", "增速", "grow", "growth", "grew", "increase", "rose", "yoy", "jump"),
+    "growth": (
+        "增长",
+        "同比",
+        "增幅",
+        "增速",
+        "涨幅",
+        "溢价",
+        "高出",
+        "grow",
+        "growth",
+        "grew",
+        "increase",
+        "rose",
+        "yoy",
+        "jump",
+        "how far above",
+        "how much above",
+    ),
+    "qoq": ("环比", "quarter on quarter", "quarter-on-quarter", "sequentially", "qoq"),
     "runway": ("撑多久", "能撑", "支撑", "跑道", "runway", "last"),
 }
 # Metrics that refine another metric rather than name one ("revenue growth").
-MODIFIER_METRICS = frozenset({"growth"})
+MODIFIER_METRICS = frozenset({"growth", "qoq"})
 
 PERIOD_PARTS: dict[str, tuple[str, ...]] = {
     "H1": ("上半年", "h1", "first half", "1h"),

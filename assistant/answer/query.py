@@ -14,6 +14,7 @@ from assistant.answer.lexicon import (
     ENGLISH_FUNCTION_WORDS,
     GENERIC_TERMS,
     METRICS,
+    MODIFIER_METRICS,
     PERIOD_PARTS,
     QUANTITY_WORDS,
     WHO_WORDS,
@@ -57,7 +58,7 @@ class Query:
     @property
     def main_metrics(self) -> tuple[str, ...]:
         """Metrics other than modifiers such as growth."""
-        return tuple(m for m in self.metrics if m != "growth")
+        return tuple(m for m in self.metrics if m not in MODIFIER_METRICS)
 
 
 def _find_terms(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
@@ -300,12 +301,12 @@ def _clause_parts(query: Query, asking: list[str], registry: Registry) -> list[Q
 
 
 def _metric_parts(query: Query) -> list[Query]:
-    """"营收和净利润各是多少" asks one figure per metric, "海光和寒武纪营收各多少" one per company: one part for each
+    """ "营收和净利润各是多少" asks one figure per metric, "海光和寒武纪营收各多少" one per company: one part for each
     company and metric."""
     metrics, companies = query.main_metrics, query.companies
     if max(1, len(metrics)) * max(1, len(companies)) < 2 or not _EACH.search(normalise_for_match(query.text)):
         return []
-    growth = ("growth",) if "growth" in query.metrics else ()
+    growth = tuple(m for m in query.metrics if m in MODIFIER_METRICS)
     return [
         replace(query, metrics=(m, *growth) if m else query.metrics, companies=(c,) if c else ())
         for c in companies or ("",)
