@@ -251,7 +251,9 @@ class Assistant:
             own = [f for f in facts if f.hit.chunk_id == cand.hit.chunk_id]
             lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
         extra, conflicts = notes.conflict_lines(notes.conflicts_for(self.store, facts), citations, query.language)
-        return Answer("\n".join(lines + extra), False, citations, language=query.language, conflicts=conflicts)
+        lead = [line for line in [extractive.latest_lead(query, chosen)] if line]
+        text = "\n".join(lead + lines + extra)
+        return Answer(text, False, citations, language=query.language, conflicts=conflicts)
 
     def _each_part(self, query: Query, hits: list[Hit], chosen: list[Candidate]) -> list[Candidate] | Answer:
         """A multi-part question gets the best sentence for each part; a part no sentence answers makes the whole

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from assistant.answer.frame import product_codes, qualifiers
 from assistant.answer.lexicon import METRICS, MODIFIER_METRICS
 from assistant.answer.query import contains
 from assistant.entities import Registry
@@ -111,14 +112,32 @@ def _sentence_facts(sentence: str, registry: Registry, default_company: str) -> 
             detail = "扣非"
         if metric == "proceeds" and re.search(r"净额|net proceeds|net of", norm[max(0, q.start - 24) : q.start]):
             detail = "净额"
+        detail = " ".join(filter(None, [detail, *_measure_qualifiers(sentence, q)]))
         found.append(Fact(company, metric, _nearest(q.start, periods) or "", q, 0, len(sentence), detail))
     return found
 
 
+def _measure_qualifiers(sentence: str, q: Quantity) -> list[str]:
+    """Qualifiers that make a figure another measure than the plain one (a segment's revenue, a cumulative loss, a
+    planned or maximum raise), read from the clause holding the figure: such figures never conflict with it."""
+    start = max(sentence.rfind(mark, 0, q.start) for mark in "，,；;") + 1
+    ends = [i for i in (sentence.find(mark, q.end) for mark in "，,；;。") if i >= 0]
+    clause = sentence[start : min(ends) if ends else len(sentence)]
+    return sorted(qualifiers(clause) & _OTHER_MEASURES)
+
+
+_OTHER_MEASURES = frozenset({"cumulative", "segment", "planned", "maximum", "pre_ipo"})
+
+
 def _detail(before: str, after: str) -> str:
-    """The product model and number format of a figure ('br100 fp16'); a format may also follow the figure."""
+    """The product model and number format of a figure ('br100 fp16', '910 fp16'); a format may also follow the
+    figure."""
     tokens = [m.group(0).replace(" ", "") for m in _DETAIL.finditer(before)]
     models = [t for t in tokens if not _FORMAT.match(t)]
+    figures = {re.sub(r"\D", "", x.text) for x in parse_quantities(before) if x.unit or x.currency}
+    codes = [c for c in product_codes(before) if c not in figures]  # 昇腾910: a bare model number after a name
+    if codes and (not models or codes[-1] != models[-1]):
+        models.append(codes[-1])
     formats = [t for t in tokens if t not in models]
     if not formats:
         formats = [m.group(0) for m in _DETAIL.finditer(after.split(",")[0]) if _FORMAT.match(m.group(0))][:1]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from assistant.answer.frame import has_unit
 from assistant.answer.gate import judge
 from assistant.answer.lexicon import METRICS
+from assistant.answer.operands import period_key
 from assistant.answer.query import Query, contains
 from assistant.entities import Registry
-from assistant.facts import Fact, decode
+from assistant.facts import MONEY_METRICS, Fact, decode
 from assistant.numbers import parse_quantities
 from assistant.text import has_cjk, normalise_for_match, split_sentences
 from assistant.tokenize import tokenize
@@ -43,6 +44,7 @@ class Candidate:
     text: str
     score: float = 0.0
     companies: tuple[str, ...] = ()
+    period: str = ""  # the latest period of the asked metric's figures in the sentence ('' when none)
 
 
 def candidates(
@@ -78,6 +80,8 @@ def candidates(
             if score is not None:
                 score += _fact_bonus(query, own_facts)
                 candidate.score = score
+                asked = [f.period for f in own_facts if f.metric.split(".")[0] in query.main_metrics and f.period]
+                candidate.period = max(asked, key=period_key, default="")
                 found.append(candidate)
     found.sort(key=lambda c: -c.score)
     return found
@@ -204,6 +208,8 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
     """The best sentence, one per asked company for comparisons, plus close runners-up from other sources."""
     if not found:
         return []
+    if wants_latest(query):
+        found = _latest_first(found)
     chosen: list[Candidate] = []
     comparison = query.companies if len(query.companies) > 1 else ()
     for company in comparison:
@@ -237,6 +243,40 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
                 continue
             chosen.append(cand)
     return chosen
+
+
+def wants_latest(query: Query) -> bool:
+    """A figure question naming no period (壁仞营收), or asking for the latest (last year, 最新): the latest period
+    the sources state answers it."""
+    unnamed = not (query.period.labels or query.period.part)
+    periodic = any(m in _PERIODIC for m in query.main_metrics)
+    asks_when = query.wants_date or _ASKS_WHEN.search(normalise_for_match(query.text))
+    return query.wants_number and periodic and not asks_when and (unnamed or query.period.latest)
+
+
+# Figures reported period by period (the latest one answers an unnamed period); a chip's process node is not.
+_PERIODIC = MONEY_METRICS | {"gross_margin", "shipments", "market_share", "employees", "cash_flow", "subscription"}
+_ASKS_WHEN = re.compile(r"哪个季度|哪一季|哪年|哪一年|哪个月|第一次|首次|首个|最早|which quarter|which year|first time|earliest")
+
+
+def _latest_first(found: list[Candidate]) -> list[Candidate]:
+    """Close candidates (within 3 points of the best) reordered by the period their figure is for, latest first."""
+    if not found:
+        return found
+    floor = found[0].score - 3.0
+    close = [c for c in found if c.score >= floor]
+    rest = [c for c in found if c.score < floor]
+    return sorted(close, key=lambda c: (period_key(c.period), c.score), reverse=True) + rest
+
+
+def latest_lead(query: Query, chosen: list[Candidate]) -> str:
+    """The line that says an unnamed period was answered with the latest one stated, or ''."""
+    if not chosen or not chosen[0].period or not wants_latest(query):
+        return ""
+    label = chosen[0].period
+    if query.language == "zh":
+        return f"问题未指明期间，以下按语料中最新的一期（{label}）作答："
+    return f"No period was named, so this gives the latest one the sources state ({label}):"
 
 
 def _new_figures(cand: Candidate, chosen: list[Candidate]) -> bool:

@@ -294,10 +294,19 @@ def _clause_parts(query: Query, asking: list[str], registry: Registry) -> list[Q
                 period=part.period if (part.period.labels or part.period.part) else query.period,
                 organisations=part.organisations or query.organisations,
                 qualifiers=part.qualifiers | query.qualifiers,
-                metrics=part.metrics or (() if part.units or part.wants_date else query.metrics),
+                metrics=_part_metrics(part, query),
             )
         )
     return parts
+
+
+def _part_metrics(part: Query, whole: Query) -> tuple[str, ...]:
+    """A part's own metrics; a part asking only for a change (同比涨了多少) is about the whole question's metric."""
+    if part.main_metrics:
+        return part.metrics
+    if part.metrics:
+        return (*whole.main_metrics, *part.metrics)
+    return () if part.units or part.wants_date else whole.metrics
 
 
 def _metric_parts(query: Query) -> list[Query]:
