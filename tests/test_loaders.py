@@ -292,7 +292,8 @@ def test_rfc_2822_and_iso_datetime_front_matter_dates(tmp_path: Path) -> None:
         ("16 Nov 2021", "2021-11-16"),
         ("Nov 16, 2021", "2021-11-16"),
         (dt.datetime(2023, 4, 18, 23, 1), "2023-04-18"),
-        ("not stated", "not stated"),
+        ("not stated", ""),  # a note, not a date
+        ("2025-12", "2025-12"),
     ],
 )
 def test_more_dates_become_iso(raw: object, iso: str) -> None:
