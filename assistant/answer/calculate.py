@@ -150,7 +150,7 @@ def _asks_amount(norm: str) -> bool:
 
 
 _EXPLICIT = re.compile(
-    r"[+×÷*]|算一下|算算|帮我算|计算一下|请计算|算出|乘以|除以|加上|减去|加起来|compute|calculate|multiply|divide|subtract"
+    r"[+×÷*]|算一下|算算|帮我算|计算一下|请计算|算出|乘以|除以|加上|减去|加起来|calculate|multiply|divide|subtract"
 )
 _OPERATOR = re.compile(r"[-+*/×÷^%]")
 _HYPOTHETICAL = re.compile(r"如果|假如|假设|若按|(?<![a-z])if(?![a-z])")

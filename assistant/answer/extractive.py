@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assistant.answer.frame import has_unit
-from assistant.answer.gate import judge
+from assistant.answer.gate import attributes, judge
 from assistant.answer.lexicon import METRICS
 from assistant.answer.operands import period_key
 from assistant.answer.query import Query, contains
@@ -342,11 +342,17 @@ _PARTS = {
         "所问口径的数字（而非累计、分部或其他口径）",
         "the measure asked (not a cumulative, segment or other basis)",
     ),
+    "terms": ("问题所问的具体内容", "what the question asks about"),
+    "reason": ("说明原因的句子", "a sentence giving the reason"),
 }
 
 
 def missing_part(miss: str, language: str) -> str:
     """How a refusal names the part of the question no evidence sentence covers."""
+    if miss.startswith("@"):  # a required attribute: name it by its first word in the answer's language
+        words = attributes().get(miss[1:], (miss[1:],))
+        english = [w for w in words if w.isascii()]
+        return words[0] if language == "zh" or not english else english[0]
     words = _PARTS.get(miss)
     if words is None:
         return miss

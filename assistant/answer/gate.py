@@ -87,12 +87,16 @@ def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], re
     absent = missing_term(query, norm, context)
     if absent:
         return Verdict(False, absent, about)
-    if not _covers_question(query, f"{before} {norm}"):
+    if not _covers_question(query, norm if query.language == "zh" else f"{before} {norm}"):
         return Verdict(False, "terms", about)
+    if _WHY.search(normalise_for_match(query.text)) and not _REASON.search(norm):
+        return Verdict(False, "reason", about)
     return Verdict(True, "", about)
 
 
 _WHY = re.compile(r"为什么|为何|原因|why|how come|what caused")
+# A sentence that gives a reason (not one that draws a consequence: 因此, so).
+_REASON = re.compile(r"因为|由于|原因|之所以|出于|鉴于|because|due to|owing to|as a result of|since the|caused by")
 
 
 def _covers_question(query: Query, text: str) -> bool:
