@@ -223,7 +223,8 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
         best = next((c for c in found if any(contains(normalise_for_match(c.text), w) for w in words)), None)
         if best is not None and best not in chosen and len(chosen) < MAX_SENTENCES:
             chosen.append(best)
-    floor = chosen[0].score - 1.5
+    # "到底是多少" / "do the reports agree": the asker expects sources to differ, so other sources' figures count
+    floor = chosen[0].score - (4.0 if _DOUBTED.search(normalise_for_match(query.text)) else 1.5)
     lead = normalise_for_match(chosen[0].text)
     codes = re.findall(r"[a-z]+\d+[a-z]*", normalise_for_match(query.text))  # BF16, BR100, 910C
     required = [t for t in codes if t in lead]  # model and format codes the best sentence matched, others must too
@@ -277,6 +278,9 @@ def latest_lead(query: Query, chosen: list[Candidate]) -> str:
     if query.language == "zh":
         return f"问题未指明期间，以下按语料中最新的一期（{label}）作答："
     return f"No period was named, so this gives the latest one the sources state ({label}):"
+
+
+_DOUBTED = re.compile(r"到底|究竟|说法不一|是否一致|对得上|(?<![a-z])(?:agree|disagree|conflict|conflicting|differ)")
 
 
 def _new_figures(cand: Candidate, chosen: list[Candidate]) -> bool:
