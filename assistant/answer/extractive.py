@@ -223,8 +223,9 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
         best = next((c for c in found if any(contains(normalise_for_match(c.text), w) for w in words)), None)
         if best is not None and best not in chosen and len(chosen) < MAX_SENTENCES:
             chosen.append(best)
-    # "到底是多少" / "do the reports agree": the asker expects sources to differ, so other sources' figures count
-    floor = chosen[0].score - (4.0 if _DOUBTED.search(normalise_for_match(query.text)) else 1.5)
+    # "到底是多少" / "do the reports agree": the asker expects sources to differ, so other figures count
+    doubted = bool(_DOUBTED.search(normalise_for_match(query.text)))
+    floor = chosen[0].score - (4.0 if doubted else 1.5)
     lead = normalise_for_match(chosen[0].text)
     codes = re.findall(r"[a-z]+\d+[a-z]*", normalise_for_match(query.text))  # BF16, BR100, 910C
     required = [t for t in codes if t in lead]  # model and format codes the best sentence matched, others must too
@@ -240,7 +241,7 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
                 continue
             if any(c.hit.doc_id == cand.hit.doc_id for c in chosen) != same_source:
                 continue
-            if same_source and not _new_figures(cand, chosen):
+            if same_source and not (_new_figures(cand, chosen) or (doubted and _new_values(cand, chosen))):
                 continue
             chosen.append(cand)
     return chosen
@@ -257,7 +258,9 @@ def wants_latest(query: Query) -> bool:
 
 # Figures reported period by period (the latest one answers an unnamed period); a chip's process node is not.
 _PERIODIC = MONEY_METRICS | {"gross_margin", "shipments", "market_share", "employees", "cash_flow", "subscription"}
-_ASKS_WHEN = re.compile(r"哪个季度|哪一季|哪年|哪一年|哪个月|第一次|首次|首个|最早|which quarter|which year|first time|earliest")
+_ASKS_WHEN = re.compile(
+    r"哪个季度|哪一季|哪年|哪一年|哪个月|第一次|首次|首个|最早|which quarter|which year|first time|earliest"
+)
 
 
 def _latest_first(found: list[Candidate]) -> list[Candidate]:
@@ -281,6 +284,15 @@ def latest_lead(query: Query, chosen: list[Candidate]) -> str:
 
 
 _DOUBTED = re.compile(r"到底|究竟|说法不一|是否一致|对得上|(?<![a-z])(?:agree|disagree|conflict|conflicting|differ)")
+
+
+def _new_values(cand: Candidate, chosen: list[Candidate]) -> bool:
+    """A sentence stating a figure of a unit the chosen ones state, with a value none of them has (200 vs 250)."""
+    have = {(q.unit, q.currency, q.value) for c in chosen for q in parse_quantities(c.text)}
+    units = {(u, c) for u, c, _ in have}
+    return any(
+        (q.unit, q.currency) in units and (q.unit, q.currency, q.value) not in have for q in parse_quantities(cand.text)
+    )
 
 
 def _new_figures(cand: Candidate, chosen: list[Candidate]) -> bool:
