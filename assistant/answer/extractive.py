@@ -224,7 +224,7 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
         if best is not None and best not in chosen and len(chosen) < MAX_SENTENCES:
             chosen.append(best)
     # "到底是多少" / "do the reports agree": the asker expects sources to differ, so other figures count
-    doubted = bool(_DOUBTED.search(normalise_for_match(query.text)))
+    doubted = bool(_DOUBTED.search(normalise_for_match(query.text))) or query.wants_date  # sources' dates differ
     floor = chosen[0].score - (4.0 if doubted else 1.5)
     lead = normalise_for_match(chosen[0].text)
     codes = re.findall(r"[a-z]+\d+[a-z]*", normalise_for_match(query.text))  # BF16, BR100, 910C

@@ -162,7 +162,7 @@ def required_terms(query: Query) -> tuple[tuple[str, ...], ...]:
     result = []
     for part in parts:
         asked = tuple(f"@{key}" for key, words in attributes().items() if any(_has(part, w) for w in words))
-        result.append(asked + tuple(n for n in names if n in part))
+        result.append(asked + tuple(n for n in names if n in part) + query.required)
     return tuple(result)
 
 

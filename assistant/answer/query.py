@@ -54,6 +54,7 @@ class Query:
     period: PeriodAsk = PeriodAsk()
     names: tuple[str, ...] = ()  # English key terms written capitalised or with digits (names, codes)
     units: frozenset[str] = frozenset()  # the units an answering figure may have (多少股 → shares), or any
+    required: tuple[str, ...] = ()  # words an answering sentence must contain (one item of 一期、二期、三期)
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
@@ -276,7 +277,7 @@ def question_parts(query: Query, registry: Registry) -> list[Query]:
     clauses = [c.strip() for c in clause_texts(query.text)]
     asking = [c for c in clauses if _ASKING.search(normalise_for_match(c))]
     if len(asking) < 2:
-        return _metric_parts(query)
+        return _item_parts(query, registry) or _metric_parts(query)
     return [each for part in _clause_parts(query, asking, registry) for each in (_metric_parts(part) or [part])]
 
 
@@ -298,6 +299,23 @@ def _clause_parts(query: Query, asking: list[str], registry: Registry) -> list[Q
             )
         )
     return parts
+
+
+def _item_parts(query: Query, registry: Registry) -> list[Query]:
+    """ "一期、二期、三期的规模各是多少" asks about each listed item: one part per item, which its sentence must name.
+    Lists of companies or metrics are parts of their own kind (see ``_metric_parts``)."""
+    m = _ENUMERATION.search(normalise_for_match(query.text))
+    if m is None:
+        return []
+    items = m.group(1).split("、")
+    shortest = min(len(item) for item in items)
+    items = [item[-shortest:] for item in items]
+    if any(find_metrics(item) or registry.mentions(item) for item in items):
+        return []
+    return [replace(query, required=(item,)) for item in items]
+
+
+_ENUMERATION = re.compile(r"((?:[^、的，,?？\s]{1,8}、)+[^、的，,?？\s]{1,8})(?=的|分别|各)")
 
 
 def _part_metrics(part: Query, whole: Query) -> tuple[str, ...]:
