@@ -307,7 +307,7 @@ class Assistant:
         if query.language != "en":
             return [self._dense_query(query)]
         chinese = [self.registry[c].name_zh for c in query.companies]
-        chinese += [w for m in query.metrics for w in METRICS[m][:2] if not w.isascii()]
+        chinese += [w for m in query.metrics for w in [x for x in METRICS[m] if not x.isascii()][:4]]
         chinese += [f"{p.year}年{_part_word(p.part, 'zh')}" for p in query.periods]
         return [self._dense_query(query), " ".join(chinese)]
 
