@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.entities import Registry
 from assistant.periods import parse_periods
@@ -232,9 +233,16 @@ def qualifiers(text: str) -> frozenset[str]:
 
 def has_word(norm: str, word: str) -> bool:
     """``word`` in normalised text; an English word only whole (not inside a longer word or code)."""
+    if word not in norm:
+        return False
     if _ASCII_WORD.match(word):
-        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", norm) is not None
-    return word in norm
+        return _whole(word).search(norm) is not None
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _whole(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
 
 
 def qualifier_conflict(asked: frozenset[str], stated: frozenset[str]) -> str:

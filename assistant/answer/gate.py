@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -157,12 +157,19 @@ def required_terms(query: Query) -> tuple[tuple[str, ...], ...]:
     """What an answering sentence must name, per part of the question (a sentence answers one part): each
     attribute no metric covers (存货, inventory, 毛利, die area …) and each English name (Zhong Lun, KUAE).
     Domain words the glossary knows (CEO, STAR, HBM) are vocabulary, not names."""
-    parts = [p for p in _CLAUSE.split(normalise_for_match(query.text)) if p.strip()] or [""]
-    names = tuple(n for n in query.names if n in query.key_terms and not chinese_terms(n))
+    return _required_terms(query.text, query.names, query.key_terms, query.required)
+
+
+@lru_cache(maxsize=256)  # asked once per evidence sentence: the same question each time
+def _required_terms(
+    text: str, asked_names: tuple[str, ...], key_terms: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[tuple[str, ...], ...]:
+    parts = [p for p in _CLAUSE.split(normalise_for_match(text)) if p.strip()] or [""]
+    names = tuple(n for n in asked_names if n in key_terms and not chinese_terms(n))
     result = []
     for part in parts:
         asked = tuple(f"@{key}" for key, words in attributes().items() if any(_has(part, w) for w in words))
-        result.append(asked + tuple(n for n in names if n in part) + query.required)
+        result.append(asked + tuple(n for n in names if n in part) + required)
     return tuple(result)
 
 
@@ -192,10 +199,17 @@ _CLAUSE = re.compile(r"[?？;；]")
 def _has(norm: str, word: str) -> bool:
     """``word`` occurs in ``norm`` as itself: English words whole, Chinese words not followed by 率 unless they end
     with it (毛利 is not in 毛利率)."""
-    word = normalise_for_match(word)
+    word = _normalised(word)
     if word.isascii():
         return has_word(norm, word)
+    if word not in norm:
+        return False
     return any(norm[m.end() : m.end() + 1] != "率" or word.endswith("率") for m in re.finditer(re.escape(word), norm))
+
+
+@lru_cache(maxsize=4096)
+def _normalised(word: str) -> str:
+    return normalise_for_match(word)
 
 
 @cache
