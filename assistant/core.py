@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -19,13 +20,15 @@ from assistant.config import Settings
 from assistant.embeddings import embedder_name, make_embedder
 from assistant.entities import Registry, default_registry
 from assistant.ingest.pipeline import IngestReport, Progress, ingest
+from assistant.manifest import build_manifest, fingerprint
 from assistant.retrieval import search
-from assistant.store import Filters, Store
+from assistant.store import SCHEMA, Filters, Store
 from assistant.text import has_cjk, normalise_for_match
 from assistant.types import Answer, Hit
 from assistant.verify import verify
 
 PACKAGE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+log = logging.getLogger(__name__)
 ENGLISH_EXTRA = 2  # English-language chunks appended to a Chinese question's evidence
 
 
@@ -63,7 +66,10 @@ class Assistant:
             reset=rebuild,
             url=self.settings.chroma_url,
             collection=self.settings.chroma_collection,
+            manifest=fingerprint(build_manifest(SCHEMA, self.settings.chunk_chars, self.settings.chunk_overlap)),
         )
+        if self.store.stale:
+            self._reingest_stale()
         if chat_model is None and self.settings.llm != "none":
             from assistant.llm.models import make_chat_model
 
@@ -91,6 +97,22 @@ class Assistant:
             prune=prune,
             progress=progress,
         )
+
+    def _reingest_stale(self) -> IngestReport | None:
+        """Re-ingest every recorded document into a fresh index: the stored facts, company flags and search tokens
+        were built by other rules (an older schema, vocabulary, registry or chunking). A shared server collection
+        is left to its owner (rebuilding it here would pull it from under other processes)."""
+        if self.settings.chroma_url:
+            raise self.store.stale_error()
+        paths = sorted({Path(record.path) for record in self.store.documents().values()})
+        log.warning(
+            "The index at %s is stale (%s); re-ingesting %d files.", self.store.location, self.store.stale, len(paths)
+        )
+        self.store.reset()
+        present = [p for p in paths if p.exists()]
+        report = self.ingest(present) if present else None
+        self.store.mark_current()
+        return report
 
     def ensure_index(self, progress: Progress | None = None) -> IngestReport | None:
         """Build the index from the shipped corpus when the store is empty (and auto-ingest is on)."""

@@ -90,8 +90,11 @@ class Store:
         *,
         url: str = "",
         collection: str = COLLECTION,
+        manifest: str = "",
     ) -> None:
         self.path = Path(path)
+        self.manifest = manifest
+        self.stale = ""  # why the stored chunks no longer match what this version would build ('' when they do)
         self.embedder = embedder
         self.embedder_name = embedder_name
         self.collection_name = collection
@@ -374,15 +377,27 @@ class Store:
         )
 
     def _check_schema(self) -> None:
-        recorded = (self._collection.metadata or {}).get("schema")
-        if recorded != SCHEMA and self.count() > 0:
-            raise StoreError(
-                f"The index at {self.location} was built by an older version of the assistant (its facts and "
-                "search tokens are stale). "
-                "Rebuild it: gpu-assistant ingest PATH --rebuild (or delete the folder and run again)."
-            )
-        if recorded != SCHEMA:
-            self._set_meta(schema=SCHEMA)
+        """Note (in ``stale``) when the chunks were built by another schema or manifest; record ours otherwise."""
+        meta = self._collection.metadata or {}
+        recorded, built_by = meta.get("schema"), meta.get("manifest", "")
+        if self.count() > 0 and recorded != SCHEMA:
+            self.stale = f"schema {recorded or '1'} (this version writes schema {SCHEMA})"
+        elif self.count() > 0 and self.manifest and built_by and built_by != self.manifest:
+            self.stale = "another vocabulary, company registry, chunking or tokenizer"
+        if not self.stale and (recorded != SCHEMA or (self.manifest and built_by != self.manifest)):
+            self._set_meta(schema=SCHEMA, **({"manifest": self.manifest} if self.manifest else {}))
+
+    def stale_error(self) -> StoreError:
+        """The error for a stale index that this process may not rebuild (a shared server collection)."""
+        return StoreError(
+            f"The index at {self.location} was built with {self.stale}; its facts and search tokens are stale. "
+            "Rebuild it: gpu-assistant ingest PATH --rebuild (or delete the folder and run again)."
+        )
+
+    def mark_current(self) -> None:
+        """Record that the chunks now match this version's schema and manifest."""
+        self.stale = ""
+        self._set_meta(schema=SCHEMA, **({"manifest": self.manifest} if self.manifest else {}))
 
     def with_facts(self, companies: tuple[str, ...], metrics: tuple[str, ...]) -> list[Hit]:
         """Every chunk holding a fact of one of ``metrics`` about one of ``companies`` (for conflicts, operands)."""
@@ -412,6 +427,9 @@ class Store:
         shutil.rmtree(self.path / keywords.BM25_DIR, ignore_errors=True)
         self._collection = self._open_collection(uuid.uuid4().hex)
         self._keyword = KeywordIndex()
+        self.stale = ""
+        if self.manifest:
+            self._set_meta(manifest=self.manifest)
 
     def index_info(self) -> dict[str, Any]:
         """Corpus size and build facts for footers and reports."""

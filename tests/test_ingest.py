@@ -101,3 +101,31 @@ def test_chunk_ids_are_doc_id_plus_index_and_stable(tmp_path: Path, docs: Path) 
     assert ids_a == ids_b
     for record in first.store.documents().values():
         assert {f"{record.doc_id}-{i:04d}" for i in range(record.n_chunks)} <= ids_a
+
+
+def test_an_index_built_by_other_rules_is_re_ingested(tmp_path: Path, docs: Path) -> None:
+    """A store whose manifest (schema, vocabulary, registry, chunking) differs is rebuilt from its recorded files;
+    a file that no longer exists is dropped rather than answered from stale chunks."""
+    first = make_assistant(tmp_path / "store")
+    assert first.ingest([docs]).ok
+    before = {r.path for r in first.store.documents().values()}
+    first.store._set_meta(manifest="built-by-an-older-vocabulary")
+    (docs / "metax.md").unlink()
+
+    again = make_assistant(tmp_path / "store")
+
+    after = {r.path for r in again.store.documents().values()}
+    assert after == {p for p in before if not p.endswith("metax.md")}
+    assert again.store.stale == ""
+    assert (again.store._collection.metadata or {})["manifest"] == again.store.manifest
+    assert not again.ask("壁仞科技2024年营收是多少？").refused
+
+
+def test_a_current_index_is_not_rebuilt(tmp_path: Path, docs: Path) -> None:
+    """Opening an index built by this version keeps its chunks (no re-ingest on every start)."""
+    first = make_assistant(tmp_path / "store")
+    assert first.ingest([docs]).ok
+    generation = (first.store._collection.metadata or {})["generation"]
+    again = make_assistant(tmp_path / "store")
+    assert again.store.stale == ""
+    assert (again.store._collection.metadata or {})["generation"] == generation  # no reset, no re-ingest
