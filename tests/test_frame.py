@@ -1,0 +1,105 @@
+"""Question frames: the pieces the relevance gate checks, each on small examples we wrote."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from assistant.answer.extractive import is_heading
+from assistant.answer.frame import (
+    PeriodAsk,
+    asked_units,
+    period_ask,
+    published_before,
+    qualifier_conflict,
+    qualifiers,
+)
+from assistant.answer.query import analyse, question_parts
+from assistant.entities import default_registry
+from assistant.numbers import parse_quantities
+from assistant.text import normalise_for_match
+
+REGISTRY = default_registry()
+
+
+@pytest.mark.parametrize(
+    ("question", "units"),
+    [
+        ("买壁仞H股，一手是多少股？", {"shares"}),
+        ("上市第一天开盘报多少港元？", {"currency"}),
+        ("腾讯持有燧原多少股份比例？", set()),  # 多少股份 asks a stake, not a share count
+        ("新股占发售股份的几成？", {"%"}),
+        ("沐曦发行后总股本多少股？新股占比多少？", set()),  # one clause asks any figure
+    ],
+)
+def test_asked_units(question: str, units: set[str]) -> None:
+    assert asked_units(question) == units
+
+
+def test_an_asked_strict_qualifier_must_be_stated() -> None:
+    """扣非 asked: a sentence with headline profit does not answer; 扣非 not asked: a 扣非 sentence does not either."""
+    assert qualifier_conflict(qualifiers("扣非净利润是多少"), qualifiers("公司净利润为3亿元"))
+    assert qualifier_conflict(qualifiers("净利润是多少"), qualifiers("扣非净利润为2亿元"))
+    assert not qualifier_conflict(qualifiers("扣非净利润是多少"), qualifiers("扣非净利润为2亿元"))
+
+
+def test_listing_events_do_not_answer_each_other() -> None:
+    """An acceptance date never answers an approval question, nor an approval a listing question."""
+    assert qualifier_conflict(qualifiers("哪天过会的？"), qualifiers("申请于6月30日获受理。"))
+    assert qualifier_conflict(qualifiers("哪天上市？"), qualifiers("于9月26日通过上市委员会审议。"))
+
+
+def test_a_source_published_before_the_asked_month_cannot_report_it() -> None:
+    ask = period_ask("壁仞2026年10月那次配售募了多少？")
+    assert published_before(ask, "2025-12-22")
+    assert not published_before(ask, "2026-10-08")
+    assert not published_before(PeriodAsk(), "2020-01-01")
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("# 标题", True),
+        ("“5轮融资背后”", True),
+        ("**安全可靠测评结果公告（2024年第1号）**", True),
+        ("China's AI Chip Startup Raises Funds In New Round", True),
+        ("联合创始人、CTO：某某（资深架构师）", True),
+        ("据该文，壁仞科技2024年营收为3.37亿元。", False),
+        ("| 海光 | C86-4G | Ⅱ级 |", False),
+    ],
+)
+def test_headings_captions_and_pull_quotes_state_nothing(text: str, heading: bool) -> None:
+    assert is_heading(text, 0, len(text)) is heading
+
+
+def test_parts_of_a_question() -> None:
+    """Clauses, listed items, and each company and metric asked "各/分别" are parts of their own."""
+    items = question_parts(analyse("国家大基金一期、二期、三期的规模各是多少？", REGISTRY), REGISTRY)
+    assert [p.required for p in items] == [("一期",), ("二期",), ("三期",)]
+    metrics = question_parts(analyse("寒武纪2025年的营收、净利润分别是多少？", REGISTRY), REGISTRY)
+    assert [p.main_metrics for p in metrics] == [("revenue",), ("net_profit",)]
+    clauses = question_parts(
+        analyse("At what price did MetaX list, and how many shares did it sell?", REGISTRY), REGISTRY
+    )
+    assert len(clauses) == 2 and all(p.companies == ("metax",) for p in clauses)
+    change = question_parts(analyse("景嘉微2021年前三季度归母净利润多少？同比涨了多少？", REGISTRY), REGISTRY)
+    assert change[1].main_metrics == change[0].main_metrics  # 同比涨了多少 is about the profit
+    assert question_parts(analyse("壁仞2024年营收是多少？", REGISTRY), REGISTRY) == []
+
+
+def test_traditional_characters_match_simplified_and_keep_offsets() -> None:
+    text = "摩爾線程2024年營收為4.38億元"
+    assert normalise_for_match(text) == "摩尔线程2024年营收为4.38亿元"
+    assert len(normalise_for_match(text)) == len(text)
+    assert parse_quantities(text)[0].value == 438_000_000
+
+
+def test_stock_codes_are_not_figures_and_per_share_ranges_are_one() -> None:
+    assert parse_quantities("寒武纪（688256.SH）发布公告") == []
+    price = parse_quantities("招股价为每股17.00港元至19.60港元")
+    assert len(price) == 1 and (price[0].low, price[0].high, price[0].unit) == (
+        Decimal("17"),
+        Decimal("19.6"),
+        "per_share",
+    )
