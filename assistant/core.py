@@ -5,17 +5,15 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.answer import calculate, extractive, notes, working
-from assistant.answer.extractive import Candidate
+from assistant.answer import strategies
 from assistant.answer.lexicon import METRICS, PERIOD_PARTS
-from assistant.answer.query import Query, analyse, history_questions, question_parts, strong_terms, with_history
+from assistant.answer.query import Query, analyse, history_questions, with_history
 from assistant.config import Settings
 from assistant.embeddings import embedder_name, make_embedder
 from assistant.entities import Registry, default_registry
@@ -23,7 +21,7 @@ from assistant.ingest.pipeline import IngestReport, Progress, ingest
 from assistant.manifest import build_manifest, fingerprint
 from assistant.retrieval import search
 from assistant.store import SCHEMA, Filters, Store
-from assistant.text import has_cjk, normalise_for_match
+from assistant.text import has_cjk
 from assistant.types import Answer, Hit
 from assistant.verify import verify
 
@@ -70,6 +68,7 @@ class Assistant:
         )
         if self.store.stale:
             self._reingest_stale()
+        self._context = strategies.Context(self.store, self.registry, lambda q, extra: self._search(q, None, extra))
         if chat_model is None and self.settings.llm != "none":
             from assistant.llm.models import make_chat_model
 
@@ -160,7 +159,7 @@ class Assistant:
         hits = self._search(query, filters)
         timings["retrieve_ms"] = _ms(mark)
         mark = time.perf_counter()
-        answer = self._calculation(query, hits) or self._extract(query, hits)
+        answer = strategies.answer(query, hits, self._context)
         if self.chat_model is not None and not answer.refused:
             answer = yield from self._generate(question, query, hits, answer)
         else:
@@ -230,72 +229,6 @@ class Assistant:
             hit.rank = rank
         return added
 
-    def _calculation(self, query: Query, hits: list[Hit]) -> Answer | None:
-        """A worked calculation when the question asks for one and the sources hold anything to work with."""
-        kind = calculate.detect(query)
-        if not kind and calculate.explicit(query):
-            kind = "expression"  # asked to compute something no planner recognises: say what is missing, never quote
-        if not kind:
-            return None
-        evidence = list(hits)
-        extra = calculate.support_queries(kind, query, self.registry)
-        if extra:
-            evidence += self._search(query, None, extra)
-        plan = calculate.plan(kind, query, self.store, evidence)
-        quotable = kind in calculate.QUOTABLE or not plan.facts
-        if plan.calculation is None and quotable and kind not in calculate.GIVEN and not calculate.explicit(query):
-            return None  # the plain answer quotes what the sources state instead
-        plan.stated += calculate.stated_estimates(kind, query, evidence, self.registry)
-        text, citations, calculations = working.compose(query, plan, self.registry)
-        # A calculation that could not be done is a refusal, even when it lists the figures the sources do give.
-        refused = plan.calculation is None
-        return Answer(text, refused, citations, language=query.language, calculations=calculations)
-
-    def _extract(self, query: Query, hits: list[Hit]) -> Answer:
-        """The best evidence sentences, cited, with conflicting figures and "as of" dates noted."""
-        misses: Counter[str] = Counter()
-        found = extractive.candidates(query, hits, self.registry, misses)
-        chosen = extractive.select(query, found)
-        missing = extractive.uncovered_terms(query, chosen) if chosen else []
-        context = " ".join(normalise_for_match(c.hit.text) for c in chosen)
-        absent = [t for t in strong_terms(query.text, self.registry) if t not in context.replace(" ", "")]
-        if not chosen or absent or _unknown_subject(query, missing):
-            parts = absent or missing or [extractive.missing_part(m, query.language) for m, _ in misses.most_common(1)]
-            return Answer(extractive.refusal(query, parts), True, [], language=query.language)
-        answered = self._each_part(query, hits, chosen)
-        if isinstance(answered, Answer):
-            return answered
-        chosen = answered
-        text, citations = extractive.compose(query, chosen)
-        lines = text.split("\n")
-        facts = notes.answered_facts(query, chosen)
-        for i, cand in enumerate(chosen):
-            own = [f for f in facts if f.hit.chunk_id == cand.hit.chunk_id]
-            lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
-        extra, conflicts = notes.conflict_lines(notes.conflicts_for(self.store, facts), citations, query.language)
-        lead = [line for line in [extractive.latest_lead(query, chosen)] if line]
-        text = "\n".join(lead + lines + extra)
-        return Answer(text, False, citations, language=query.language, conflicts=conflicts)
-
-    def _each_part(self, query: Query, hits: list[Hit], chosen: list[Candidate]) -> list[Candidate] | Answer:
-        """A multi-part question gets the best sentence for each part; a part no sentence answers makes the whole
-        answer a refusal that names it (what was found for the other parts is shown, marked as incomplete)."""
-        parts = question_parts(query, self.registry)
-        if not parts:
-            return chosen
-        best = [extractive.select(part, extractive.candidates(part, hits, self.registry)) for part in parts]
-        lacking = [part.text for part, found in zip(parts, best, strict=True) if not found]
-        merged: list[Candidate] = []
-        for cand in [found[0] for found in best if found] + chosen:
-            if all((c.hit.chunk_id, c.start) != (cand.hit.chunk_id, cand.start) for c in merged):
-                merged.append(cand)
-        merged = merged[: max(extractive.MAX_SENTENCES, len(parts))]
-        if not lacking:
-            return merged
-        found_text, citations = extractive.compose(query, [found[0] for found in best if found])
-        text = extractive.partial_refusal(query, lacking, found_text)
-        return Answer(text, True, citations, language=query.language)
-
     def _check_question(self, question: str) -> Answer | None:
         stripped = (question or "").strip()
         chinese = has_cjk(stripped)
@@ -336,12 +269,6 @@ class Assistant:
     def index_info(self) -> dict[str, Any]:
         """Corpus size and embedder, for footers and reports."""
         return self.store.index_info()
-
-
-def _unknown_subject(query: Query, missing: list[str]) -> bool:
-    """Unless both company and metric are known, most of the question's content words must be in the evidence."""
-    known = bool(query.companies) and bool(query.main_metrics)
-    return not known and bool(query.key_terms) and len(missing) * 2 > len(query.key_terms)
 
 
 def _part_word(part: str, language: str) -> str:

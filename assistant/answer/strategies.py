@@ -1,0 +1,124 @@
+"""Answer strategies behind one small protocol: ``strategy(query, evidence, context) -> Answer | None``.
+
+Each strategy either answers (an :class:`Answer`, possibly a refusal that says what is missing) or passes (None) to
+the next. ``answer`` tries them in order: a worked calculation when the question asks for arithmetic, then the
+cited figure/sentence answer, which always answers or refuses. The next issue's entity, list and summary strategies
+join the same list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.answer import calculate, extractive, notes, working
+from assistant.answer.extractive import Candidate
+from assistant.answer.query import Query, question_parts, strong_terms
+from assistant.entities import Registry
+from assistant.store import Store
+from assistant.text import normalise_for_match
+from assistant.types import Answer, Hit
+
+
+@dataclass(frozen=True)
+class Context:
+    """What strategies may use besides the question and its evidence: the store (facts for operands and
+    conflicts), the registry, and a search for extra evidence (a calculation's operands)."""
+
+    store: Store
+    registry: Registry
+    search: Callable[[Query, Sequence[str]], list[Hit]]
+
+
+class Strategy(Protocol):
+    def __call__(self, query: Query, hits: list[Hit], context: Context) -> Answer | None: ...
+
+
+def calculation(query: Query, hits: list[Hit], context: Context) -> Answer | None:
+    """A worked calculation when the question asks for one and the sources hold anything to work with."""
+    kind = calculate.detect(query)
+    if not kind and calculate.explicit(query):
+        kind = "expression"  # asked to compute something no planner recognises: say what is missing, never quote
+    if not kind:
+        return None
+    evidence = list(hits)
+    extra = calculate.support_queries(kind, query, context.registry)
+    if extra:
+        evidence += context.search(query, extra)
+    plan = calculate.plan(kind, query, context.store, evidence)
+    quotable = kind in calculate.QUOTABLE or not plan.facts
+    if plan.calculation is None and quotable and kind not in calculate.GIVEN and not calculate.explicit(query):
+        return None  # the plain answer quotes what the sources state instead
+    plan.stated += calculate.stated_estimates(kind, query, evidence, context.registry)
+    text, citations, calculations = working.compose(query, plan, context.registry)
+    # A calculation that could not be done is a refusal, even when it lists the figures the sources do give.
+    refused = plan.calculation is None
+    return Answer(text, refused, citations, language=query.language, calculations=calculations)
+
+
+def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
+    """The best evidence sentences, cited, with conflicting figures and "as of" dates noted; or a refusal naming
+    what no sentence covers."""
+    misses: Counter[str] = Counter()
+    found = extractive.candidates(query, hits, context.registry, misses)
+    chosen = extractive.select(query, found)
+    missing = extractive.uncovered_terms(query, chosen) if chosen else []
+    evidence = " ".join(normalise_for_match(c.hit.text) for c in chosen)
+    absent = [t for t in strong_terms(query.text, context.registry) if t not in evidence.replace(" ", "")]
+    if not chosen or absent or _unknown_subject(query, missing):
+        parts = absent or missing or [extractive.missing_part(m, query.language) for m, _ in misses.most_common(1)]
+        return Answer(extractive.refusal(query, parts), True, [], language=query.language)
+    answered = _each_part(query, hits, chosen, context)
+    if isinstance(answered, Answer):
+        return answered
+    chosen = answered
+    text, citations = extractive.compose(query, chosen)
+    lines = text.split("\n")
+    facts = notes.answered_facts(query, chosen)
+    for i, cand in enumerate(chosen):
+        own = [f for f in facts if f.hit.chunk_id == cand.hit.chunk_id]
+        lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
+    extra, conflicts = notes.conflict_lines(notes.conflicts_for(context.store, facts), citations, query.language)
+    lead = [line for line in [extractive.latest_lead(query, chosen)] if line]
+    text = "\n".join(lead + lines + extra)
+    return Answer(text, False, citations, language=query.language, conflicts=conflicts)
+
+
+STRATEGIES: tuple[Strategy, ...] = (calculation, sentences)
+
+
+def answer(query: Query, hits: list[Hit], context: Context) -> Answer:
+    """The first strategy's answer (the last one always answers or refuses)."""
+    for strategy in STRATEGIES:
+        result = strategy(query, hits, context)
+        if result is not None:
+            return result
+    return Answer(extractive.refusal(query), True, [], language=query.language)  # pragma: no cover - see above
+
+
+def _each_part(query: Query, hits: list[Hit], chosen: list[Candidate], context: Context) -> list[Candidate] | Answer:
+    """A multi-part question gets the best sentence for each part; a part no sentence answers makes the whole
+    answer a refusal that names it (what was found for the other parts is shown, marked as incomplete)."""
+    parts = question_parts(query, context.registry)
+    if not parts:
+        return chosen
+    best = [extractive.select(part, extractive.candidates(part, hits, context.registry)) for part in parts]
+    lacking = [part.text for part, found in zip(parts, best, strict=True) if not found]
+    merged: list[Candidate] = []
+    for cand in [found[0] for found in best if found] + chosen:
+        if all((c.hit.chunk_id, c.start) != (cand.hit.chunk_id, cand.start) for c in merged):
+            merged.append(cand)
+    merged = merged[: max(extractive.MAX_SENTENCES, len(parts))]
+    if not lacking:
+        return merged
+    found_text, citations = extractive.compose(query, [found[0] for found in best if found])
+    text = extractive.partial_refusal(query, lacking, found_text)
+    return Answer(text, True, citations, language=query.language)
+
+
+def _unknown_subject(query: Query, missing: list[str]) -> bool:
+    """Unless both company and metric are known, most of the question's content words must be in the evidence."""
+    known = bool(query.companies) and bool(query.main_metrics)
+    return not known and bool(query.key_terms) and len(missing) * 2 > len(query.key_terms)
