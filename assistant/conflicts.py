@@ -69,9 +69,20 @@ def sourced(hits: list[Hit]) -> list[SourcedFact]:
     return [SourcedFact(f, h) for h in hits for f in decode(str(h.metadata.get("facts", "")))]
 
 
-def preference(item: SourcedFact) -> tuple[int, str]:
-    """Sort key, best first when reversed: reliability, then publication date."""
-    return _RELIABILITY.get(item.reliability, 0), item.published
+def preference(item: SourcedFact) -> tuple[int, bool, str]:
+    """Sort key, best first when reversed: reliability, then an original over a republished copy (a copy's later
+    date is not newer information), then publication date."""
+    return _RELIABILITY.get(item.reliability, 0), not republished(item), item.published
+
+
+def republished(item: SourcedFact) -> bool:
+    """The source says it is a copy of another outlet's report (转载, mirror, wire copy, aggregator)."""
+    meta = item.hit.metadata
+    about = f"{meta.get('publisher', '')} {meta.get('kind', '')}".lower()
+    return any(word in about for word in _COPY_WORDS)
+
+
+_COPY_WORDS = ("转载", "镜像", "republication", "republished", "mirror", "wire copy", "aggregator", "syndicated")
 
 
 def ulp(q: Quantity) -> Decimal:
@@ -130,9 +141,14 @@ def find_conflicts(facts: list[SourcedFact]) -> list[Conflict]:
                 home.append(item)
         if len(clusters) > 1:
             best = [c[0] for c in clusters]
-            agreeing = tuple(tuple(dict.fromkeys(i.source_id for i in c)) for c in clusters)
+            agreeing = tuple(tuple(dict.fromkeys(i.source_id for i in c if not _copy_of(i, c))) for c in clusters)
             conflicts.append(Conflict(key[0], key[1], key[2], tuple(best), _reason(best), agreeing))
     return conflicts
+
+
+def _copy_of(item: SourcedFact, cluster: list[SourcedFact]) -> bool:
+    """A republished copy agreeing with an original in its cluster is the same report, not a second source."""
+    return republished(item) and any(not republished(other) for other in cluster)
 
 
 def _reason(best: list[SourcedFact]) -> str:

@@ -102,6 +102,17 @@ def test_conflicting_sources_are_grouped_with_the_primary_source_preferred() -> 
     assert primary[0].preferred.source_id == "p" and primary[0].reason == "primary"
 
 
+def test_a_republished_copy_is_not_newer_and_not_a_second_source() -> None:
+    """A later 转载 copy does not outrank the original it copies, and agreeing with it adds no second source."""
+    original = _sourced("摩尔线程2024年净亏损为14.92亿元。", "orig", "2025-11-25")
+    copy = _sourced("摩尔线程2024年净亏损为14.92亿元。", "copy", "2026-03-01")
+    copy.hit.metadata["publisher"] = "某网站（转载）"
+    other = _sourced("摩尔线程2024年净亏损为16.18亿元。", "other", "2025-12-01")
+    [conflict] = find_conflicts([copy, original, other])
+    assert conflict.agreeing[[v.source_id for v in conflict.values].index("orig")] == ("orig",)
+    assert [v.source_id for v in conflict.values] == ["other", "orig"]  # the copy's later date does not count
+
+
 def _citation(n: int, quote: str) -> Citation:
     return Citation(n, "d", "d:0", "title", "publisher", "", "2025-01-01", None, quote)
 
@@ -134,14 +145,17 @@ def test_every_answer_over_the_test_briefs_passes_the_grounding_check(assistant)
         assert answer.to_json()["verification"]["figures_checked"] >= 1
 
 
-def test_an_older_index_without_facts_must_be_rebuilt(tmp_path: Path, docs: Path) -> None:
-    from assistant.errors import StoreError
+def test_an_older_index_without_facts_is_rebuilt_with_them(tmp_path: Path, docs: Path) -> None:
+    """An index an older schema built is re-ingested on open (its facts and tokens would be stale), not used."""
+    from assistant.store import SCHEMA
 
     a = make_assistant(tmp_path / "s")
     a.ingest([docs])
+    count = a.store.count()
     a.store._set_meta(schema="1")
-    with pytest.raises(StoreError, match="--rebuild"):
-        make_assistant(tmp_path / "s")
+    reopened = make_assistant(tmp_path / "s")
+    assert reopened.store.count() == count and (reopened.store._collection.metadata or {})["schema"] == SCHEMA
+    assert any(m.get("facts") for m in reopened.store._collection.get()["metadatas"])
     from assistant import Assistant, Settings
     from assistant.embeddings import FakeEmbeddings
 
