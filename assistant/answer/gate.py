@@ -108,8 +108,8 @@ def _covers_question(query: Query, text: str) -> bool:
         return True
     terms = [t for t in query.key_terms if not _framed(t)]
     found = sum(1 for t in terms if t in text or any(z in text for z in chinese_terms(t)))
-    if query.language == "en":  # English words over Chinese text: the glossary misses many, so half will do
-        return found * 2 >= len(terms)
+    if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or an
+        return found * 2 >= len(terms)  # exact product code already pins the subject: half will do
     return not terms or found * 2 > len(terms)
 
 
@@ -165,12 +165,24 @@ def _required_terms(
     text: str, asked_names: tuple[str, ...], key_terms: tuple[str, ...], required: tuple[str, ...]
 ) -> tuple[tuple[str, ...], ...]:
     parts = [p for p in _CLAUSE.split(normalise_for_match(text)) if p.strip()] or [""]
-    names = tuple(n for n in asked_names if n in key_terms and not chinese_terms(n))
+    norm_text = normalise_for_match(text)
+    names = tuple(n for n in asked_names if n in key_terms and not chinese_terms(n) and not _in_phrase(n, norm_text))
     result = []
     for part in parts:
         asked = tuple(f"@{key}" for key, words in attributes().items() if any(_has(part, w) for w in words))
         result.append(asked + tuple(n for n in names if n in part) + required)
     return tuple(result)
+
+
+def _in_phrase(name: str, question: str) -> bool:
+    """The name is a word of a glossary phrase the question uses ("STAR" in "STAR Market"): vocabulary, not a name."""
+    for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", question):
+        before = question[: m.start()].split()[-1:]
+        after = question[m.end() :].split()[:1]
+        phrases = [f"{name} {w}" for w in after] + [f"{w} {name}" for w in before]
+        if any(chinese_terms(p.strip(".,?!'s")) for p in phrases):
+            return True
+    return False
 
 
 def missing_term(query: Query, norm: str, context: str) -> str:
@@ -190,7 +202,7 @@ def term_found(term: str, norm: str, context: str = "") -> bool:
     required name is in the sentence or its context (the chunk and the document title)."""
     if term.startswith("@"):
         return any(_has(norm, w) for w in attributes()[term[1:]])
-    return has_word(norm, term) or has_word(context, term)
+    return has_word(norm, term) or has_word(context, term) or any(z in context for z in chinese_terms(term))
 
 
 _CLAUSE = re.compile(r"[?？;；]")

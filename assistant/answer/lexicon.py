@@ -42,6 +42,8 @@ METRICS: dict[str, tuple[str, ...]] = {
         "发售价",
         "定价",
         "配售价",
+        "每股卖",
+        "一股多少",
         "价钱",
         "offer price",
         "issue price",
