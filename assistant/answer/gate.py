@@ -106,14 +106,24 @@ def _covers_question(query: Query, text: str) -> bool:
     why = _WHY.search(normalise_for_match(query.text))
     if (query.main_metrics or query.wants_number) and not why:
         return True
-    terms = [t for t in query.key_terms if not _framed(t)]
+    terms = [t for t in query.key_terms if not framed(t)]
     found = sum(1 for t in terms if t in text or any(z in text for z in chinese_terms(t)))
     if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or an
         return found * 2 >= len(terms)  # exact product code already pins the subject: half will do
     return not terms or found * 2 > len(terms)
 
 
-def _framed(term: str) -> bool:
+def question_word(term: str) -> bool:
+    """A word that asks (多大, 哪天, how many) rather than names what is asked about."""
+    return any(term in word or word in term for word in _asking_words())
+
+
+@cache
+def _asking_words() -> frozenset[str]:
+    return frozenset(normalise_for_match(w) for w in (*DATE_WORDS, *WHO_WORDS, *QUANTITY_WORDS, *_QUESTION_WORDS))
+
+
+def framed(term: str) -> bool:
     """A question word some other part of the frame already checks (an attribute, qualifier, date or question
     word), or part of one (券商 in 保荐券商)."""
     return any(term in word or word in term for word in _frame_words())
@@ -177,10 +187,10 @@ def _required_terms(
 def _in_phrase(name: str, question: str) -> bool:
     """The name is a word of a glossary phrase the question uses ("STAR" in "STAR Market"): vocabulary, not a name."""
     for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", question):
-        before = question[: m.start()].split()[-1:]
-        after = question[m.end() :].split()[:1]
+        before = [w.strip(".,?!") for w in question[: m.start()].split()[-1:]]
+        after = [w.strip(".,?!") for w in question[m.end() :].split()[:1]]
         phrases = [f"{name} {w}" for w in after] + [f"{w} {name}" for w in before]
-        if any(chinese_terms(p.strip(".,?!'s")) for p in phrases):
+        if any(chinese_terms(p.removesuffix("'s").strip()) for p in phrases):
             return True
     return False
 

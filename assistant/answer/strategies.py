@@ -15,6 +15,7 @@ from typing import Protocol
 
 from assistant.answer import calculate, extractive, notes, working
 from assistant.answer.extractive import Candidate
+from assistant.answer.gate import question_word
 from assistant.answer.query import Query, question_parts, strong_terms
 from assistant.entities import Registry
 from assistant.store import Store
@@ -123,4 +124,5 @@ def _each_part(query: Query, hits: list[Hit], chosen: list[Candidate], context: 
 def _unknown_subject(query: Query, missing: list[str]) -> bool:
     """Unless both company and metric are known, most of the question's content words must be in the evidence."""
     known = bool(query.companies) and bool(query.main_metrics)
-    return not known and bool(query.key_terms) and len(missing) * 2 > len(query.key_terms)
+    terms = [t for t in query.key_terms if not question_word(t)]  # 多大, 哪天: they ask, they name nothing
+    return not known and bool(terms) and len([t for t in missing if t in terms]) * 2 > len(terms)
