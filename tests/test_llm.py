@@ -299,3 +299,30 @@ def test_a_calculation_keeps_its_deterministic_working_under_the_models_words(tm
     assert "15.38亿" in answer.text and "3.37亿" in answer.text and "倍" in answer.text  # the working, cited
     marks = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert marks <= {c.n for c in answer.citations} and answer.verification.ok
+
+
+CUMULATIVE = """---
+title: "测试：壁仞科技的亏损"
+publisher: 测试日报
+published: 2025-12-22
+language: zh
+companies: [biren]
+reliability: news
+source_id: t-loss
+---
+壁仞科技2022年至2025年上半年累计亏损58.36亿元，其中2025年上半年亏损12.74亿元。
+"""
+
+
+def test_a_figure_its_quote_gives_for_another_measure_is_removed(tmp_path: Path) -> None:
+    """The quote holds both figures, so provenance passes; the cumulative one does not answer the half-year question
+    and its sentence is removed (the relevance gate for model drafts)."""
+    folder = tmp_path / "loss"
+    folder.mkdir()
+    (folder / "loss.md").write_text(CUMULATIVE, encoding="utf-8")
+    model = scripted(AIMessage("壁仞科技2025年上半年亏损12.74亿元[1]。壁仞科技上半年净亏损为58.36亿元[1]。"))
+    a = Assistant(Settings(store=tmp_path / "s", embedder="fake"), embedder=FakeEmbeddings(), chat_model=model)
+    assert a.ingest([folder]).ok
+    answer = a.ask("壁仞科技2025年上半年净亏损多少？")
+    assert "12.74亿元" in answer.text and "58.36" not in answer.text
+    assert answer.verification.removed == ["壁仞科技上半年净亏损为58.36亿元[1]。"]

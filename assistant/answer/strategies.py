@@ -68,8 +68,10 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     missing = extractive.uncovered_terms(query, chosen) if chosen else []
     evidence = " ".join(normalise_for_match(c.hit.text) for c in chosen)
     absent = [t for t in strong_terms(query.text, context.registry) if t not in evidence.replace(" ", "")]
-    if not chosen:  # name what the closest sentences lacked (not words that merely were not chosen)
-        parts = [extractive.missing_part(m, query.language) for m, _ in misses.most_common(1)]
+    if not chosen:  # name what no evidence mentions, else what the closest sentences lacked
+        searched = "".join(normalise_for_match(h.text) for h in hits).replace(" ", "")
+        unknown = [t for t in strong_terms(query.text, context.registry) if t not in searched]
+        parts = unknown or [extractive.missing_part(m, query.language) for m, _ in misses.most_common(1)]
         return Answer(extractive.refusal(query, parts), True, [], language=query.language)
     if absent or _unknown_subject(query, missing):
         return Answer(extractive.refusal(query, absent or missing), True, [], language=query.language)

@@ -23,6 +23,7 @@ from assistant.config import Settings
 from assistant.entities import Registry
 from assistant.errors import CalculatorError
 from assistant.llm.grounding import fallback_notice, ground, removal_notice
+from assistant.llm.relevance import cited_facts, off_question
 from assistant.text import normalise_for_match
 from assistant.types import Answer, Citation, Hit
 from assistant.verify import verify
@@ -126,6 +127,14 @@ def answer(
         yield _fallback(base, question, "error")
         return
     checked = ground(draft, sources, calculations, question)
+    relevant, off = off_question(checked.text, cited_facts(sources, hits), query)
+    if off:  # a figure its quote states for another company, measure or period: removed like an unsupported one
+        checked = replace(
+            checked,
+            text=relevant,
+            cited=sorted({int(n) for n in re.findall(r"\[(\d+)\]", relevant)}),
+            verification=replace(checked.verification, removed=[*checked.verification.removed, *off]),
+        )
     if not checked.cited:
         yield _fallback(base, question, "unverified", checked.verification.removed)
         return
