@@ -103,3 +103,15 @@ def test_stock_codes_are_not_figures_and_per_share_ranges_are_one() -> None:
         Decimal("19.6"),
         "per_share",
     )
+
+
+def test_a_series_takes_its_members_and_an_exact_code_does_not() -> None:
+    from assistant.answer.gate import judge
+    from assistant.types import Hit
+
+    sentence = "据券商研报，景嘉微JM9231芯片性能与某款显卡相当。"
+    hit = Hit("c:0", "d", sentence, {"companies": ""})
+    series = analyse("景嘉微JM9系列GPU的性能相当于哪款显卡？", REGISTRY)
+    exact = analyse("景嘉微JM9的性能相当于哪款显卡？", REGISTRY)
+    assert judge(series, hit, 0, len(sentence), (), REGISTRY).missing != "product"
+    assert judge(exact, hit, 0, len(sentence), (), REGISTRY).missing == "product"

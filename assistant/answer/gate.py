@@ -75,7 +75,7 @@ def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], re
         return Verdict(False, "subject", about)
     if query.organisations and not _names_organisation(query, norm, before, hit, own):
         return Verdict(False, "subject", about)
-    if query.products and not _names_product(query.products, text, paragraph_before(hit, start)):
+    if query.products and not _names_product(query, text, paragraph_before(hit, start)):
         return Verdict(False, "product", about)
     if _measures_otherwise(query, text, section_heading(hit, start)):
         return Verdict(False, "qualifier", about)
@@ -254,10 +254,22 @@ def _names_organisation(query: Query, norm: str, before: str, hit: Hit, own: tup
     return True
 
 
-def _names_product(asked: tuple[str, ...], text: str, before: str) -> bool:
-    """The sentence names an asked product code exactly, or names none and its paragraph's last code is one."""
+def _names_product(query: Query, text: str, before: str) -> bool:
+    """The sentence names an asked product code exactly (or a member of an asked series: JM9系列 takes JM9231), or
+    names none and its paragraph's last code is one."""
+    series = _series(query.text, query.products)
+
+    def asked(code: str) -> bool:
+        return code in query.products or any(code.startswith(s) for s in series)
+
     stated = product_codes(text)
     if stated:
-        return any(code in stated for code in asked)
+        return any(asked(code) for code in stated)
     earlier = product_codes(before)
-    return bool(earlier) and earlier[-1] in asked
+    return bool(earlier) and asked(earlier[-1])
+
+
+def _series(question: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The asked codes written as a series or family (JM9系列, the JM9 series)."""
+    norm = normalise_for_match(question).replace(" ", "").replace("-", "")
+    return tuple(c for c in codes if re.search(rf"{re.escape(c)}(?:系列|series|family)", norm))
