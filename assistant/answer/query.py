@@ -62,6 +62,10 @@ class Query:
         return tuple(m for m in self.metrics if m not in MODIFIER_METRICS)
 
 
+# "哪一款显卡" asks for a product, not a figure (unless it also asks 多少).
+_WHICH_ONE = ("哪一款", "哪款", "哪个型号", "哪一个型号", "which card", "which chip", "which model", "which product")
+
+
 def _find_terms(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     found = []
     for key, words in table.items():
@@ -109,6 +113,7 @@ def analyse(question: str, registry: Registry) -> Query:
         not wants_date
         and (any(contains(norm, w) for w in QUANTITY_WORDS) or bool(set(metrics) - {"founder", "founded", "listing"}))
         and not any(contains(norm, w) for w in WHO_WORDS)
+        and not (any(contains(norm, w) for w in _WHICH_ONE) and not any(contains(norm, w) for w in QUANTITY_WORDS))
     )
     return Query(
         text=question.strip(),
