@@ -27,9 +27,9 @@ TIME_VARYING = frozenset({"market_cap", "shareholding", "backlog", "market_share
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Product models and number formats that tell apart figures of one metric (BR100 FP16 vs BR100 INT8).
 _DETAIL = re.compile(
-    r"(?<![a-z0-9])(?:[a-z]{1,4}\s?\d{2,4}[a-z]{0,2}|\d{3}[a-z]{1,2}|fp\d+|bf16|int\d+|tf32)(?![a-z0-9])"
+    r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32|[a-z]{1,4}\s?\d{2,4}[a-z]{0,2}|\d{3}[a-z]{1,2})(?![a-z0-9])"
 )
-_FORMAT = re.compile(r"fp\d|bf16|int\d|tf32")
+_FORMAT = re.compile(r"fp\d+\+?|bf16|int\d|tf32")
 _DETAILED = frozenset({"performance", "memory", "transistors", "process"})
 _UNIT_KINDS = {
     "gross_margin": ("%",),

@@ -23,7 +23,7 @@ from assistant.types import Chunk, Document, Hit
 
 COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
-SCHEMA = "4"
+SCHEMA = "5"
 # Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
 # process's ingest shows in this process's BM25 results at most this many seconds late.
 KEYWORD_REFRESH_SECONDS = 2.0

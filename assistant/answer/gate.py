@@ -29,6 +29,7 @@ from assistant.answer.frame import (
 from assistant.answer.lexicon import DATE_WORDS, QUANTITY_WORDS, WHO_WORDS
 from assistant.answer.query import Query
 from assistant.entities import Registry
+from assistant.facts import Fact
 from assistant.glossary import chinese_terms
 from assistant.text import normalise_for_match
 from assistant.types import Hit
@@ -273,3 +274,33 @@ def _series(question: str, codes: tuple[str, ...]) -> tuple[str, ...]:
     """The asked codes written as a series or family (JM9系列, the JM9 series)."""
     norm = normalise_for_match(question).replace(" ", "").replace("-", "")
     return tuple(c for c in codes if re.search(rf"{re.escape(c)}(?:系列|series|family)", norm))
+
+
+def fact_answers(fact: Fact, query: Query) -> bool:
+    """A stored fact is of the asked company, metric, period, measure, model and number format (each checked only
+    when the question asks): the fact-level twin of ``judge`` for conflict notes and model drafts."""
+    if query.companies and fact.company not in query.companies:
+        return False
+    base, _, modifier = fact.metric.partition(".")
+    if query.wants_number and query.main_metrics and base not in query.main_metrics:
+        return False
+    if modifier and modifier not in query.metrics:
+        return False
+    labels = query.period.labels
+    if labels and not query.period.as_of and fact.period and fact.period not in labels:
+        return False
+    details = fact.detail.split()
+    formats = set(_FORMAT.findall(normalise_for_match(query.text)))
+    if formats and not formats & set(details):
+        return False
+    stated = frozenset(_DETAIL_QUALIFIER.get(word, word) for word in details) & _FACT_QUALIFIERS
+    asked = query.qualifiers & _FACT_QUALIFIERS
+    if "actual" in query.qualifiers and "planned" in stated:
+        return False
+    return not (stated - asked - {"planned"}) and asked <= stated
+
+
+# The measure qualifiers facts carry (``facts._measure_qualifiers`` and the 扣非/净额 tags).
+_DETAIL_QUALIFIER = {"扣非": "recurring", "净额": "net"}
+_FORMAT = re.compile(r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32)(?![a-z0-9])")
+_FACT_QUALIFIERS = frozenset({"cumulative", "segment", "planned", "maximum", "pre_ipo", "recurring", "net"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer.extractive import Candidate, make_citation
+from assistant.answer.gate import fact_answers
 from assistant.answer.operands import label
 from assistant.answer.query import Query
 from assistant.calculator.render import render
@@ -23,11 +24,7 @@ def answered_facts(query: Query, chosen: list[Candidate]) -> list[SourcedFact]:
             f = item.fact
             if not (cand.start <= f.start < cand.end):
                 continue
-            if query.companies and f.company not in query.companies:
-                continue
-            if query.main_metrics and f.metric.split(".")[0] not in query.main_metrics:
-                continue
-            if periods and f.period not in periods:
+            if not fact_answers(f, query) or (periods and f.period not in periods):
                 continue
             found.append(item)
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answer.gate import fact_answers
 from assistant.answer.query import Query
 from assistant.conflicts import consistent
 from assistant.facts import Fact, decode
@@ -52,30 +53,6 @@ def _states_another_measure(sentence: str, facts: dict[int, list[Fact]], query: 
     cited = [f for n in _MARK.findall(sentence) for f in facts.get(int(n), [])]
     for figure in parse_quantities(_MARK.sub(" ", sentence)):
         same = [f for f in cited if consistent(f.quantity, figure) and f.quantity.unit == figure.unit]
-        if same and not any(answers(f, query) for f in same):
+        if same and not any(fact_answers(f, query) for f in same):
             return True
     return False
-
-
-def answers(fact: Fact, query: Query) -> bool:
-    """The fact is of the asked company, metric, period and measure (each checked only when the question asks)."""
-    if query.companies and fact.company not in query.companies:
-        return False
-    base, _, modifier = fact.metric.partition(".")
-    if query.wants_number and query.main_metrics and base not in query.main_metrics:
-        return False
-    if modifier and modifier not in query.metrics:
-        return False
-    labels = query.period.labels
-    if labels and not query.period.as_of and fact.period and fact.period not in labels:
-        return False
-    stated = frozenset(_DETAIL_QUALIFIER.get(word, word) for word in fact.detail.split()) & _FACT_QUALIFIERS
-    asked = query.qualifiers & _FACT_QUALIFIERS
-    if "actual" in query.qualifiers and "planned" in stated:
-        return False
-    return not (stated - asked - {"planned"}) and asked <= stated
-
-
-# The measure qualifiers facts carry (``facts._measure_qualifiers`` and the 扣非/净额 tags).
-_DETAIL_QUALIFIER = {"扣非": "recurring", "净额": "net"}
-_FACT_QUALIFIERS = frozenset({"cumulative", "segment", "planned", "maximum", "pre_ipo", "recurring", "net"})
