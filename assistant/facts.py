@@ -27,9 +27,9 @@ TIME_VARYING = frozenset({"market_cap", "shareholding", "backlog", "market_share
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Product models and number formats that tell apart figures of one metric (BR100 FP16 vs BR100 INT8).
 _DETAIL = re.compile(
-    r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32|[a-z]{1,4}\s?\d{2,4}[a-z]{0,2}|\d{3}[a-z]{1,2})(?![a-z0-9])"
+    r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32\+?|[a-z]{1,4}\s?\d{2,4}[a-z]{0,2}|\d{3}[a-z]{1,2})(?![a-z0-9])"
 )
-_FORMAT = re.compile(r"fp\d+\+?|bf16|int\d|tf32")
+_FORMAT = re.compile(r"fp\d+\+?|bf16|int\d|tf32\+?")
 _DETAILED = frozenset({"performance", "memory", "transistors", "process"})
 _UNIT_KINDS = {
     "gross_margin": ("%",),
@@ -81,17 +81,26 @@ def fits(metric: str, q: Quantity) -> bool:
     return False
 
 
-def extract(text: str, registry: Registry, default_company: str = "") -> list[Fact]:
-    """Every fact stated in ``text`` (a chunk), in order."""
+def extract(text: str, registry: Registry, default_company: str = "", title: str = "") -> list[Fact]:
+    """Every fact stated in ``text`` (a chunk), in order; ``title`` (the document's) names the model a chunk's
+    spec sentences are about when the chunk itself names none before them."""
     facts: list[Fact] = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
-        for f in _sentence_facts(sentence, registry, default_company):
+        model = _model_before(text[:start]) or _model_before(title)
+        for f in _sentence_facts(sentence, registry, default_company, model):
             facts.append(Fact(f.company, f.metric, f.period, f.quantity, start + f.start, start + f.end, f.detail))
     return facts
 
 
-def _sentence_facts(sentence: str, registry: Registry, default_company: str) -> list[Fact]:
+def _model_before(text: str) -> str:
+    """The last product model named before a sentence in its chunk (a spec sentence naming none is about it)."""
+    figures = {re.sub(r"\D", "", x.text) for x in parse_quantities(text) if x.unit or x.currency}
+    codes = [c for c in product_codes(text) if c not in figures and not _FORMAT.fullmatch(c)]
+    return codes[-1] if codes else ""
+
+
+def _sentence_facts(sentence: str, registry: Registry, default_company: str, model: str = "") -> list[Fact]:
     quantities = parse_quantities(sentence)
     if not quantities:
         return []
@@ -108,6 +117,8 @@ def _sentence_facts(sentence: str, registry: Registry, default_company: str) -> 
         if metric == "net_profit" and q.value < 0:
             metric, q = "net_loss", _negated(q)
         detail = _detail(norm[: q.start], norm[q.end : q.end + 20]) if metric in _DETAILED else ""
+        if detail and model and all(_FORMAT.fullmatch(t) for t in detail.split()):
+            detail = f"{model} {detail}"  # "性能方面，1024 TOPS INT8" after a paragraph about the BR100
         if metric in ("net_loss", "net_profit") and "扣非" in norm[max(0, q.start - 12) : q.start]:
             detail = "扣非"
         if metric == "proceeds" and re.search(r"净额|net proceeds|net of", norm[max(0, q.start - 24) : q.start]):
@@ -139,8 +150,9 @@ def _detail(before: str, after: str) -> str:
     if codes and (not models or codes[-1] != models[-1]):
         models.append(codes[-1])
     formats = [t for t in tokens if t not in models]
-    if not formats:
-        formats = [m.group(0) for m in _DETAIL.finditer(after.split(",")[0]) if _FORMAT.match(m.group(0))][:1]
+    head = re.split(r"[、,;，；]", after)[0]  # "1024 TOPS INT8、512 TFLOPS BF16": a format right after is its own
+    following = [m.group(0) for m in _DETAIL.finditer(head) if _FORMAT.match(m.group(0))][:1]
+    formats = following or formats
     return " ".join(x[-1] for x in (models, formats) if x)
 
 
@@ -213,8 +225,8 @@ def decode(stored: str) -> list[Fact]:
     return facts
 
 
-def annotate(text: str, registry: Registry, default_company: str) -> dict[str, Any]:
+def annotate(text: str, registry: Registry, default_company: str, title: str = "") -> dict[str, Any]:
     """The chunk metadata for its facts: the encoded list and one ``m_<metric>`` flag per metric present."""
-    facts = extract(text, registry, default_company)
+    facts = extract(text, registry, default_company, title)
     flags = {f"m_{f.metric.split('.')[0]}": True for f in facts}
     return {"facts": encode(facts)} | flags

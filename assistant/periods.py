@@ -35,7 +35,8 @@ _FY = r"(?:FY\s?|fiscal\s+(?:year\s+)?)"
 _SEP = r"\s?(?:-|–|—|~|至|到)\s?"
 _PART = r"全年|上半年|下半年|前三季度|前3季度|第\s?[1-4一二三四]\s?季度|[1-4一二三四]\s?季度|Q[1-4]"
 _NOT_A_YEAR = (
-    r"(?![\w.%‰]|,\d)(?!\s?(?:[万亿千百元股名家张个片颗户人台套倍]|shares|units|people|yuan|times)(?![A-Za-z]))"
+    r"(?![\w.%‰]|,\d)(?!\s?(?:[万亿千百元股名家张个片颗户人台套倍]|shares|units|people|yuan|times"
+    r"|[tgpm]?flops|tops|[gtm]b(?:/s)?|nm|w)(?![A-Za-z]))"
 )
 
 # (kind, pattern): every pattern is tried; overlapping candidates resolve leftmost-longest.

@@ -6,8 +6,10 @@ import contextlib
 import shutil
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant import keywords
 from assistant.config import DEFAULT_COLLECTION, parse_chroma_url
-from assistant.entities import default_registry
+from assistant.entities import Registry, default_registry
 from assistant.errors import ConfigError, StoreError
 from assistant.facts import annotate
 from assistant.keywords import Filters, KeywordIndex, _any_of, _date_int
@@ -23,7 +25,7 @@ from assistant.types import Chunk, Document, Hit
 
 COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
-SCHEMA = "5"
+SCHEMA = "8"
 # Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
 # process's ingest shows in this process's BM25 results at most this many seconds late.
 KEYWORD_REFRESH_SECONDS = 2.0
@@ -511,6 +513,25 @@ def _metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:
         "companies": ",".join(companies),
     }
     meta.update({f"co_{c}": True for c in companies})
-    own = doc.companies[0] if len(doc.companies) == 1 else ""
-    meta.update(annotate(chunk.text, registry, own))
+    meta.update(annotate(chunk.text, registry, main_company(doc, registry), doc.title))
     return meta
+
+
+def main_company(doc: Document, registry: Registry) -> str:
+    """The company a document is about, for sentences that name none (discourse attribution of facts): its front
+    matter's only company, else the one its title names, else the one its text names most often; '' if unclear."""
+    if doc.companies:
+        return doc.companies[0] if len(doc.companies) == 1 else ""
+    return _named_most(doc.title, doc.text, registry)
+
+
+@lru_cache(maxsize=64)
+def _named_most(title: str, text: str, registry: Registry) -> str:
+    in_title = registry.mentions(title)
+    if len(in_title) == 1:
+        return in_title[0]
+    counts = Counter(company for _, company in registry.spans(text))
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return ""
+    return ranked[0][0]

@@ -302,5 +302,5 @@ def fact_answers(fact: Fact, query: Query) -> bool:
 
 # The measure qualifiers facts carry (``facts._measure_qualifiers`` and the 扣非/净额 tags).
 _DETAIL_QUALIFIER = {"扣非": "recurring", "净额": "net"}
-_FORMAT = re.compile(r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32)(?![a-z0-9])")
+_FORMAT = re.compile(r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32\+?)(?![a-z0-9])")
 _FACT_QUALIFIERS = frozenset({"cumulative", "segment", "planned", "maximum", "pre_ipo", "recurring", "net"})
