@@ -25,7 +25,7 @@ from assistant.types import Chunk, Document, Hit
 
 COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
-SCHEMA = "8"
+SCHEMA = "9"
 # Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
 # process's ingest shows in this process's BM25 results at most this many seconds late.
 KEYWORD_REFRESH_SECONDS = 2.0
@@ -527,11 +527,14 @@ def main_company(doc: Document, registry: Registry) -> str:
 
 @lru_cache(maxsize=64)
 def _named_most(title: str, text: str, registry: Registry) -> str:
+    from assistant.answer.frame import organisations
+
     in_title = registry.mentions(title)
     if len(in_title) == 1:
         return in_title[0]
-    counts = Counter(company for _, company in registry.spans(text))
-    ranked = counts.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+    if in_title or organisations(title, registry):  # several companies, or one we do not know (景嘉微…)
+        return ""
+    ranked = Counter(company for _, company in registry.spans(text)).most_common(2)
+    if not ranked or ranked[0][1] < 3 or (len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]):
         return ""
     return ranked[0][0]

@@ -253,7 +253,8 @@ def wants_latest(query: Query) -> bool:
     unnamed = not (query.period.labels or query.period.part)
     periodic = any(m in _PERIODIC for m in query.main_metrics)
     asks_when = query.wants_date or _ASKS_WHEN.search(normalise_for_match(query.text))
-    return query.wants_number and periodic and not asks_when and (unnamed or query.period.latest)
+    named = bool(query.companies)  # the latest period *of this company's* figure
+    return query.wants_number and named and periodic and not asks_when and (unnamed or query.period.latest)
 
 
 # Figures reported period by period (the latest one answers an unnamed period); a chip's process node is not.
