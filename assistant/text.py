@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Full-width ASCII (U+FF01..U+FF5E) -> ASCII and the ideographic space -> space. One character maps to one
@@ -23,6 +23,7 @@ def normalise(text: str) -> str:
     return text.translate(_WIDTH_TABLE)
 
 
+@lru_cache(maxsize=16384)  # the same evidence sentences are matched for every part of a question
 def normalise_for_match(text: str) -> str:
     """Normalise width, script (traditional to simplified) and common Chinese punctuation, lower-case; same
     length as the input."""

@@ -226,6 +226,7 @@ REQUIRED_WHEN_ASKED = STRICT | {"pre_ipo", "first_day", "at_offer_price"}
 _ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
 
 
+@lru_cache(maxsize=8192)
 def qualifiers(text: str) -> frozenset[str]:
     """The qualifier values a text states (``{"planned"}``, ``{"cumulative", "recurring"}`` …)."""
     norm = normalise_for_match(text).replace("主营业务", "主营")  # main-business revenue is the total
