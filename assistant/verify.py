@@ -50,6 +50,10 @@ class Verification:
         }
 
 
+# The notes ``llm.grounding.removal_notice`` writes under a checked draft.
+_NOTICE = re.compile(r"^[（(](?:已删除\d+句：|\d+ sentences? (?:was|were) removed because)")
+
+
 def verify(
     text: str,
     citations: Iterable[Citation],
@@ -61,6 +65,8 @@ def verify(
     worked = _worked(calculations) + parse_quantities(question)
     result = Verification()
     for line in text.splitlines():
+        if _NOTICE.match(line.strip()):
+            continue  # the check's own note ("已删除1句…"): a count of removed sentences, not a figure from a source
         cited = [by_number[int(n)] for n in _MARK.findall(line) if int(n) in by_number]
         pool = worked + [q for c in cited for q in parse_quantities(f"{c.quote}\n{c.title}\n{c.publisher}")]
         for figure in parse_quantities(_MARK.sub(" ", line)):

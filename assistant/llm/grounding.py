@@ -97,9 +97,12 @@ def _states_a_figure(sentence: str, source: Citation) -> bool:
 def removal_notice(count: int, language: str) -> str:
     """The line appended when sentences were removed."""
     if language == "zh":
-        return f"（已删除{count}句：其中的数字无法在所给来源或计算中核实。）"
+        return f"（已删除{count}句：其中的数字无法在所给来源或计算中核实，或来源所说的不是所问的公司、口径或期间。）"
     plural = "sentence was" if count == 1 else "sentences were"
-    return f"({count} {plural} removed because their figures could not be verified against the sources.)"
+    return (
+        f"({count} {plural} removed because their figures could not be verified against the sources, or the "
+        "sources give them for another company, measure or period than the one asked.)"
+    )
 
 
 def fallback_notice(reason: str, language: str) -> str:
