@@ -30,6 +30,8 @@ _DETAIL = re.compile(
     r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32\+?|[a-z]{1,4}\s?\d{2,4}[a-z]{0,2}|\d{3}[a-z]{1,2})(?![a-z0-9])"
 )
 _FORMAT = re.compile(r"fp\d+\+?|bf16|int\d|tf32\+?")
+# Number formats written in a text (FP16, INT8, TF32+), whole words: the facts' formats, for matching a question.
+FORMATS = re.compile(r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32\+?)(?![a-z0-9])")
 _DETAILED = frozenset({"performance", "memory", "transistors", "process"})
 _UNIT_KINDS = {
     "gross_margin": ("%",),

@@ -281,16 +281,27 @@ _UNIT_ASKS = {
         r"|how (?:far|much) (?:above|below|higher|lower)"
     ),
 }
-_ASKING = re.compile(r"多少|几|什么|哪|多大|多高|how|what|which")
-_CLAUSES = re.compile(r"[?？;；,，、]|(?<=[a-z]) and (?=what|how|when|which|who)")
+
+
+def clause_texts(text: str) -> list[str]:
+    """A question cut at its clause marks (？；，、 and ", and what/how …")."""
+    clauses = (_LEADING_AND.sub("", c.strip()) for c in _PART_SPLIT.split(text))
+    return [c for c in clauses if c]
+
+
+_PART_SPLIT = re.compile(r"[?？;；,，、]|(?<=[A-Za-z]) and (?=what|how|when|which|who|where)", re.I)
+_LEADING_AND = re.compile(r"^(?:and|以及|还有|并且|并|和|另外)\s*", re.I)
+ASKING = re.compile(  # a clause that asks something
+    r"多少|几|什么|哪|多大|多高|谁|如何|怎样|是否|how|what|which|who|when|where|whether"
+)
 
 
 def asked_units(question: str) -> frozenset[str]:
     """The units a figure answering the question may have ("shares", "currency", "x", "%"), one per clause;
     empty when some clause asks for a figure of any unit (or none is asked)."""
     units = set()
-    for clause in _CLAUSES.split(normalise_for_match(question)):
-        if not _ASKING.search(clause):
+    for clause in clause_texts(normalise_for_match(question)):
+        if not ASKING.search(clause):
             continue
         found = [unit for unit, pattern in _UNIT_ASKS.items() if pattern.search(clause)]
         if not found:

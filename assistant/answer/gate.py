@@ -29,7 +29,7 @@ from assistant.answer.frame import (
 from assistant.answer.lexicon import DATE_WORDS, QUANTITY_WORDS, WHO_WORDS
 from assistant.answer.query import Query
 from assistant.entities import Registry
-from assistant.facts import Fact
+from assistant.facts import FORMATS, Fact
 from assistant.glossary import chinese_terms
 from assistant.text import normalise_for_match
 from assistant.types import Hit
@@ -290,7 +290,7 @@ def fact_answers(fact: Fact, query: Query) -> bool:
     if labels and not query.period.as_of and fact.period and fact.period not in labels:
         return False
     details = fact.detail.split()
-    formats = set(_FORMAT.findall(normalise_for_match(query.text)))
+    formats = set(FORMATS.findall(normalise_for_match(query.text)))
     if formats and not formats & set(details):
         return False
     stated = frozenset(_DETAIL_QUALIFIER.get(word, word) for word in details) & _FACT_QUALIFIERS
@@ -302,5 +302,4 @@ def fact_answers(fact: Fact, query: Query) -> bool:
 
 # The measure qualifiers facts carry (``facts._measure_qualifiers`` and the 扣非/净额 tags).
 _DETAIL_QUALIFIER = {"扣非": "recurring", "净额": "net"}
-_FORMAT = re.compile(r"(?<![a-z0-9])(?:fp\d+\+?|bf16|int\d+|tf32\+?)(?![a-z0-9])")
 _FACT_QUALIFIERS = frozenset({"cumulative", "segment", "planned", "maximum", "pre_ipo", "recurring", "net"})

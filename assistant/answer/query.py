@@ -8,7 +8,16 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from assistant.answer.frame import PeriodAsk, asked_units, organisations, period_ask, product_codes, qualifiers
+from assistant.answer.frame import (
+    ASKING,
+    PeriodAsk,
+    asked_units,
+    clause_texts,
+    organisations,
+    period_ask,
+    product_codes,
+    qualifiers,
+)
 from assistant.answer.lexicon import (
     DATE_WORDS,
     ENGLISH_FUNCTION_WORDS,
@@ -280,7 +289,7 @@ def question_parts(query: Query, registry: Registry) -> list[Query]:
     shares …), each a query of its own that takes the whole question's subject, products and period when it names
     none; [] for a question asking one thing."""
     clauses = [c.strip() for c in clause_texts(query.text)]
-    asking = [c for c in clauses if _ASKING.search(normalise_for_match(c))]
+    asking = [c for c in clauses if ASKING.search(normalise_for_match(c))]
     if len(asking) < 2:
         return _item_parts(query, registry) or _metric_parts(query)
     return [each for part in _clause_parts(query, asking, registry) for each in (_metric_parts(part) or [part])]
@@ -349,17 +358,6 @@ def _metric_parts(query: Query) -> list[Query]:
 _EACH = re.compile(
     r"各|分别|和|与|及|比较|对比|相比|(?<![a-z])(?:and|both|respectively|compare|compared|vs|versus)(?![a-z])"
 )
-
-
-def clause_texts(text: str) -> list[str]:
-    """A question cut at its clause marks (？；，、 and ", and what/how …")."""
-    clauses = (_LEADING_AND.sub("", c.strip()) for c in _PART_SPLIT.split(text))
-    return [c for c in clauses if c]
-
-
-_PART_SPLIT = re.compile(r"[?？;；,，、]|(?<=[A-Za-z]) and (?=what|how|when|which|who|where)", re.I)
-_LEADING_AND = re.compile(r"^(?:and|以及|还有|并且|并|和|另外)\s*", re.I)
-_ASKING = re.compile(r"多少|几|什么|哪|多大|多高|谁|如何|怎样|是否|how|what|which|who|when|where|whether")
 
 
 def _short(text: str) -> bool:
