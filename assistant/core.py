@@ -12,11 +12,12 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import strategies
-from assistant.answer.lexicon import METRICS, PERIOD_PARTS
-from assistant.answer.query import Query, analyse, history_questions, with_history
+from assistant.answer.gate import Gate
+from assistant.answer.query import Planner, Query
 from assistant.config import Settings
 from assistant.embeddings import embedder_name, make_embedder
 from assistant.entities import Registry, default_registry
+from assistant.ingest.enrich import Enricher
 from assistant.ingest.pipeline import IngestReport, Progress, ingest
 from assistant.manifest import build_manifest, fingerprint
 from assistant.retrieval import search
@@ -24,6 +25,7 @@ from assistant.store import SCHEMA, Filters, Store
 from assistant.text import has_cjk
 from assistant.types import Answer, Hit
 from assistant.verify import verify
+from assistant.vocabulary import Vocabulary, shipped
 
 PACKAGE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class Assistant:
         embedder: an embedder instance overriding ``settings.embedder`` (tests pass a fake).
         chroma_client: a Chroma client overriding the embedded on-disk one (or ``settings.chroma_url``'s).
         registry: the company registry (default: the shipped one).
+        vocabulary: the domain vocabulary (default: the shipped one, ``assistant/data``).
         rebuild: drop the existing index first (needed to switch embedders).
         chat_model: a LangChain chat model overriding ``settings.llm`` (tests pass
             :class:`~assistant.testing.ScriptedChatModel`); with neither, answers are extractive.
@@ -50,12 +53,19 @@ class Assistant:
         embedder: Embeddings | None = None,
         chroma_client: Any = None,
         registry: Registry | None = None,
+        vocabulary: Vocabulary | None = None,
         rebuild: bool = False,
         chat_model: Any = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.registry = registry or default_registry()
+        self.vocabulary = vocabulary or shipped()
+        self.planner = Planner(self.registry, self.vocabulary)
+        self.enricher = Enricher(self.registry, self.vocabulary)
+        built_by = build_manifest(
+            SCHEMA, self.settings.chunk_chars, self.settings.chunk_overlap, self.registry, self.vocabulary
+        )
         self.store = Store(
             self.settings.store,
             self.embedder,
@@ -64,11 +74,16 @@ class Assistant:
             reset=rebuild,
             url=self.settings.chroma_url,
             collection=self.settings.chroma_collection,
-            manifest=fingerprint(build_manifest(SCHEMA, self.settings.chunk_chars, self.settings.chunk_overlap)),
+            manifest=fingerprint(built_by),
         )
         if self.store.stale:
             self._reingest_stale()
-        self._context = strategies.Context(self.store, self.registry, lambda q, extra: self._search(q, None, extra))
+        self._context = strategies.Context(
+            self.store,
+            self.planner,
+            Gate(self.registry, self.vocabulary),
+            lambda q, extra: self._search(q, None, extra),
+        )
         if chat_model is None and self.settings.llm != "none":
             from assistant.llm.models import make_chat_model
 
@@ -90,6 +105,7 @@ class Assistant:
         return ingest(
             self.store,
             [Path(p) for p in paths],
+            self.enricher,
             max_bytes=int(self.settings.max_file_mb * 1_000_000),
             chunk_chars=self.settings.chunk_chars,
             chunk_overlap=self.settings.chunk_overlap,
@@ -153,7 +169,7 @@ class Assistant:
         if problem is not None:
             yield problem
             return
-        query = with_history(analyse(question, self.registry), history_questions(history), self.registry)
+        query = self.planner.plan(question, history)
         timings["analyse_ms"] = _ms(started)
         mark = time.perf_counter()
         hits = self._search(query, filters)
@@ -177,7 +193,7 @@ class Assistant:
         from assistant.llm import chain
 
         final = base
-        for item in chain.answer(self.chat_model, self.settings, question, query, hits, self.registry, base):
+        for item in chain.answer(self.chat_model, self.settings, question, query, hits, self._context.gate, base):
             if isinstance(item, Answer):
                 final = item
             else:
@@ -188,7 +204,7 @@ class Assistant:
         self, question: str, history: Sequence[Any] | None = None, filters: Filters | None = None
     ) -> list[Hit]:
         """The evidence chunks a question gets, best first (what :meth:`ask` answers from)."""
-        query = with_history(analyse(question, self.registry), history_questions(history), self.registry)
+        query = self.planner.plan(question, history)
         return self._search(query, filters)
 
     def _search(self, query: Query, filters: Filters | None, extra: Sequence[str] = ()) -> list[Hit]:
@@ -216,8 +232,8 @@ class Assistant:
         if query.language != "zh" or not (query.companies and query.metrics):
             return []
         english = [self.registry[c].name_en for c in query.companies]
-        english += [next((w for w in METRICS[m] if w.isascii()), "") for m in query.metrics]
-        english += [f"{_part_word(p.part, 'en')} {p.year}".strip() for p in query.periods]
+        english += [next((w for w in self.vocabulary.metrics[m] if w.isascii()), "") for m in query.metrics]
+        english += [f"{self._part_word(p.part, 'en')} {p.year}".strip() for p in query.periods]
         # Keywords only: the rendering is a bag of names and terms, which BM25 matches in English chunks as well as
         # the embedder does, and a second embedding would double the cost of a question.
         mode = "bm25" if self.settings.retriever == "hybrid" else self.settings.retriever
@@ -249,8 +265,8 @@ class Assistant:
         if not query.inherited:
             return query.text
         names = " ".join(self.registry[c].name_zh for c in query.companies)
-        periods = " ".join(f"{p.year}{_part_word(p.part, query.language)}" for p in query.periods)
-        metrics = " ".join(METRICS[m][0] for m in query.metrics)
+        periods = " ".join(f"{p.year}{self._part_word(p.part, query.language)}" for p in query.periods)
+        metrics = " ".join(self.vocabulary.label(m) for m in query.metrics)
         return f"{names} {periods} {metrics} {query.text}".strip()
 
     def _queries(self, query: Query) -> list[str]:
@@ -262,20 +278,18 @@ class Assistant:
         if query.language != "en":
             return [self._dense_query(query)]
         chinese = [self.registry[c].name_zh for c in query.companies]
-        chinese += [w for m in query.metrics for w in [x for x in METRICS[m] if not x.isascii()][:4]]
-        chinese += [f"{p.year}年{_part_word(p.part, 'zh')}" for p in query.periods]
+        chinese += [w for m in query.metrics for w in [x for x in self.vocabulary.metrics[m] if not x.isascii()][:4]]
+        chinese += [f"{p.year}年{self._part_word(p.part, 'zh')}" for p in query.periods]
         return [self._dense_query(query), " ".join(chinese)]
+
+    def _part_word(self, part: str, language: str) -> str:
+        if not part:
+            return ""
+        return self.vocabulary.period_parts[part][0] if language == "zh" else part
 
     def index_info(self) -> dict[str, Any]:
         """Corpus size and embedder, for footers and reports."""
         return self.store.index_info()
-
-
-def _part_word(part: str, language: str) -> str:
-    if not part:
-        return ""
-    words = PERIOD_PARTS[part]
-    return words[0] if language == "zh" else part
 
 
 def _combine(filters: Filters | None, query: Query) -> Filters | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +45,11 @@ class Registry:
             escaped = re.escape(alias)
             parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if alias.isascii() else escaped)
         self._pattern = re.compile("|".join(parts))
+
+    def digest(self) -> str:
+        """A short digest of every company's names (what an index's company flags were built from)."""
+        rows = sorted(repr(c) for c in self.companies.values())
+        return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 
     def resolve(self, name: str) -> str | None:
         """Return the company id for a name, alias or ticker (``壁仞`` / ``Biren`` / ``06082.HK``)."""

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from assistant.answer.frame import product_codes, qualifiers
-from assistant.answer.lexicon import METRICS, MODIFIER_METRICS
+from assistant.answer.frame import product_codes
 from assistant.answer.query import contains
 from assistant.entities import Registry
 from assistant.numbers import Quantity, parse_quantities
 from assistant.periods import parse_periods
 from assistant.text import normalise_for_match, split_sentences
+from assistant.vocabulary import Vocabulary
 
 MONEY_METRICS = frozenset({"revenue", "net_loss", "net_profit", "rd", "proceeds", "market_cap", "backlog"})
 # Figures that describe a moment rather than a period: answers say "as of <date>".
@@ -68,7 +68,7 @@ def fits(metric: str, q: Quantity) -> bool:
     """True when a figure of this kind can be a value of the metric (no percent revenue, no yuan TFLOPS)."""
     if metric in MONEY_METRICS:
         return bool(q.currency) and q.unit == ""
-    if metric.partition(".")[2] in MODIFIER_METRICS:
+    if metric.partition(".")[2]:  # revenue.growth: a modifier's figure is a percent
         return q.unit == "%"
     if metric == "offer_price":
         return bool(q.currency)
@@ -83,14 +83,17 @@ def fits(metric: str, q: Quantity) -> bool:
     return False
 
 
-def extract(text: str, registry: Registry, default_company: str = "", title: str = "") -> list[Fact]:
-    """Every fact stated in ``text`` (a chunk), in order; ``title`` (the document's) names the model a chunk's
-    spec sentences are about when the chunk itself names none before them."""
+def extract(
+    text: str, registry: Registry, vocabulary: Vocabulary, default_company: str = "", title: str = ""
+) -> list[Fact]:
+    """Every fact stated in ``text`` (a chunk), in order, read with the registry's companies and the vocabulary's
+    metrics and qualifiers; ``title`` (the document's) names the model a chunk's spec sentences are about when the
+    chunk itself names none before them."""
     facts: list[Fact] = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
         model = _model_before(text[:start]) or _model_before(title)
-        for f in _sentence_facts(sentence, registry, default_company, model):
+        for f in _sentence_facts(sentence, registry, vocabulary, default_company, model):
             facts.append(Fact(f.company, f.metric, f.period, f.quantity, start + f.start, start + f.end, f.detail))
     return facts
 
@@ -102,17 +105,19 @@ def _model_before(text: str) -> str:
     return codes[-1] if codes else ""
 
 
-def _sentence_facts(sentence: str, registry: Registry, default_company: str, model: str = "") -> list[Fact]:
+def _sentence_facts(
+    sentence: str, registry: Registry, vocabulary: Vocabulary, default_company: str, model: str = ""
+) -> list[Fact]:
     quantities = parse_quantities(sentence)
     if not quantities:
         return []
     norm = normalise_for_match(sentence)
-    words = _metric_positions(norm)
+    words = _metric_positions(norm, vocabulary)
     companies = registry.spans(sentence)
     periods = [(p.pos, p.label) for p in parse_periods(sentence) if not _DAY.match(p.label)]
     found = []
     for q in quantities:
-        metric = _metric_for(q, words)
+        metric = _metric_for(q, words, vocabulary.modifier_metrics)
         company = _nearest(q.start, companies) or default_company
         if not metric or not company:
             continue
@@ -125,18 +130,18 @@ def _sentence_facts(sentence: str, registry: Registry, default_company: str, mod
             detail = "扣非"
         if metric == "proceeds" and re.search(r"净额|net proceeds|net of", norm[max(0, q.start - 24) : q.start]):
             detail = "净额"
-        detail = " ".join(filter(None, [detail, *_measure_qualifiers(sentence, q)]))
+        detail = " ".join(filter(None, [detail, *_measure_qualifiers(sentence, q, vocabulary)]))
         found.append(Fact(company, metric, _nearest(q.start, periods) or "", q, 0, len(sentence), detail))
     return found
 
 
-def _measure_qualifiers(sentence: str, q: Quantity) -> list[str]:
+def _measure_qualifiers(sentence: str, q: Quantity, vocabulary: Vocabulary) -> list[str]:
     """Qualifiers that make a figure another measure than the plain one (a segment's revenue, a cumulative loss, a
     planned or maximum raise), read from the clause holding the figure: such figures never conflict with it."""
     start = max(sentence.rfind(mark, 0, q.start) for mark in "，,；;") + 1
     ends = [i for i in (sentence.find(mark, q.end) for mark in "，,；;。") if i >= 0]
     clause = sentence[start : min(ends) if ends else len(sentence)]
-    return sorted(qualifiers(clause) & _OTHER_MEASURES)
+    return sorted(vocabulary.qualifiers(clause) & _OTHER_MEASURES)
 
 
 _OTHER_MEASURES = frozenset({"cumulative", "segment", "planned", "maximum", "pre_ipo"})
@@ -158,9 +163,9 @@ def _detail(before: str, after: str) -> str:
     return " ".join(x[-1] for x in (models, formats) if x)
 
 
-def _metric_positions(norm: str) -> list[tuple[int, str]]:
+def _metric_positions(norm: str, vocabulary: Vocabulary) -> list[tuple[int, str]]:
     found = []
-    for metric, words in METRICS.items():
+    for metric, words in vocabulary.metrics.items():
         for word in words:
             for m in re.finditer(re.escape(word), norm):
                 if contains(norm[max(0, m.start() - 1) : m.end() + 1], word):
@@ -168,19 +173,19 @@ def _metric_positions(norm: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _metric_for(q: Quantity, words: list[tuple[int, str]]) -> str:
+def _metric_for(q: Quantity, words: list[tuple[int, str]], modifiers: frozenset[str]) -> str:
     """The closest metric word before the figure that fits it (growth attaches to the money metric before it)."""
     before = [(pos, m) for pos, m in words if pos < q.start]
     for index in range(len(before) - 1, -1, -1):
         metric = before[index][1]
-        if metric in MODIFIER_METRICS and q.unit == "%":
+        if metric in modifiers and q.unit == "%":
             base = next((m for _, m in reversed(before[:index]) if m in MONEY_METRICS), "")
             if base:
                 return f"{base}.{metric}"
         if fits(metric, q):
             return metric
     after = [m for pos, m in words if pos >= q.end]
-    if after and after[0] in MODIFIER_METRICS and q.unit == "%":  # revenue fell 2.37% quarter on quarter
+    if after and after[0] in modifiers and q.unit == "%":  # revenue fell 2.37% quarter on quarter
         base = next((m for _, m in reversed(before) if m in MONEY_METRICS), "")
         if base:
             return f"{base}.{after[0]}"
@@ -227,8 +232,10 @@ def decode(stored: str) -> list[Fact]:
     return facts
 
 
-def annotate(text: str, registry: Registry, default_company: str, title: str = "") -> dict[str, Any]:
+def annotate(
+    text: str, registry: Registry, vocabulary: Vocabulary, default_company: str, title: str = ""
+) -> dict[str, Any]:
     """The chunk metadata for its facts: the encoded list and one ``m_<metric>`` flag per metric present."""
-    facts = extract(text, registry, default_company, title)
+    facts = extract(text, registry, vocabulary, default_company, title)
     flags = {f"m_{f.metric.split('.')[0]}": True for f in facts}
     return {"facts": encode(facts)} | flags

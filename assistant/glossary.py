@@ -1,16 +1,15 @@
-"""English -> Chinese glossary: how English question words are written in Chinese news text.
+"""English -> Chinese glossary lookups: how English question words are written in Chinese news text.
 
-The terms live in ``assistant/data/glossary.yaml``. ``chinese_terms`` looks a word or phrase up, falling back to
-simple lemmas (plural, -ed, -ing) and British/American spellings when the exact key is missing.
+The terms live in ``assistant/data/glossary.yaml`` and are loaded with the rest of the vocabulary
+(``assistant.vocabulary``). ``lookup`` finds a word or phrase, falling back to simple lemmas (plural, -ed, -ing)
+and British/American spellings when the exact key is missing.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib import resources
-
-import yaml
+from collections.abc import Mapping
+from typing import Any
 
 # British <-> American spellings, applied to every word of a phrase: -isation/-ization (and -ise/-ize forms),
 # -our/-or (colour, labour, behaviour), -tre/-ter (centre).
@@ -25,24 +24,17 @@ _EDGE_PUNCT = " \t\"'“”‘’()[]{},.;:!?？，。：；！（）"
 _VOWELS = set("aeiou")
 
 
-@cache
-def load_glossary() -> dict[str, tuple[str, ...]]:
-    """The glossary shipped with the package: lower-case English term -> Chinese renderings, most common first.
-
-    Cached and shared: treat the returned mapping as read-only.
-    """
-    raw = resources.files("assistant.data").joinpath("glossary.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
+def parse_glossary(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """A glossary file's mapping as lower-case English term -> Chinese renderings, most common first."""
     return {_SPACES.sub(" ", str(key).strip().lower()): tuple(str(v) for v in values) for key, values in data.items()}
 
 
-def chinese_terms(word: str) -> tuple[str, ...]:
+def lookup(glossary: Mapping[str, tuple[str, ...]], word: str) -> tuple[str, ...]:
     """Chinese renderings of an English word or phrase (``"shipments"`` -> ``("出货量", "出货", ...)``).
 
     The exact key wins; otherwise hyphen/space variants, British/American spellings and simple lemmas are tried,
     in that order (see ``candidate_keys``). Returns ``()`` for an unknown word.
     """
-    glossary = load_glossary()
     for key in candidate_keys(word):
         if key in glossary:
             return glossary[key]

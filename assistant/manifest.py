@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
 from typing import Any
 
-from assistant.answer.frame import QUALIFIERS
-from assistant.answer.lexicon import METRICS, PERIOD_PARTS
+from assistant.entities import Registry
+from assistant.vocabulary import Vocabulary
 
 TOKENIZER = "jieba+opencc-t2s"
 
 
-def build_manifest(schema: str, chunk_chars: int, chunk_overlap: int) -> dict[str, Any]:
+def build_manifest(
+    schema: str, chunk_chars: int, chunk_overlap: int, registry: Registry, vocabulary: Vocabulary
+) -> dict[str, Any]:
     """The parts of the build that the stored chunks depend on, each as a short digest."""
-    data = resources.files("assistant.data")
     return {
         "schema": schema,
-        "vocabulary": _digest(
-            json.dumps([METRICS, PERIOD_PARTS, QUALIFIERS], ensure_ascii=False, sort_keys=True),
-            data.joinpath("attributes.yaml").read_text(encoding="utf-8"),
-        ),
-        "registry": _digest(data.joinpath("companies.yaml").read_text(encoding="utf-8")),
+        "vocabulary": vocabulary.digest,
+        "registry": registry.digest(),
         "chunking": f"{chunk_chars}/{chunk_overlap}",
         "tokenizer": TOKENIZER,
     }

@@ -6,10 +6,8 @@ import contextlib
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,9 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant import keywords
 from assistant.config import DEFAULT_COLLECTION, parse_chroma_url
-from assistant.entities import Registry, default_registry
 from assistant.errors import ConfigError, StoreError
-from assistant.facts import annotate
 from assistant.keywords import Filters, KeywordIndex, _any_of, _date_int
 from assistant.types import Chunk, Document, Hit
 
@@ -172,11 +168,16 @@ class Store:
             raise StoreError(self._other_embedder(str(recorded)))
 
     # -- writing ---------------------------------------------------------------------------------------------
-    def put_document(self, doc: Document, chunks: list[Chunk], vectors: list[list[float]]) -> None:
-        """Replace every chunk of ``doc`` with ``chunks`` (one Chroma call for the new ones)."""
-        self._call(self._put, doc, chunks, vectors)
+    def put_document(
+        self, doc: Document, chunks: list[Chunk], vectors: list[list[float]], enrichments: list[dict[str, Any]]
+    ) -> None:
+        """Replace every chunk of ``doc`` with ``chunks`` (one Chroma call for the new ones); ``enrichments`` holds
+        each chunk's companies and facts."""
+        self._call(self._put, doc, chunks, vectors, enrichments)
 
-    def _put(self, doc: Document, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+    def _put(
+        self, doc: Document, chunks: list[Chunk], vectors: list[list[float]], enrichments: list[dict[str, Any]]
+    ) -> None:
         self._touch()
         self._collection.delete(where={"doc_id": doc.doc_id})
         if chunks:
@@ -184,7 +185,7 @@ class Store:
                 ids=[c.chunk_id for c in chunks],
                 embeddings=vectors,
                 documents=[c.text for c in chunks],
-                metadatas=[_metadata(doc, c, len(chunks)) for c in chunks],
+                metadatas=[chunk_metadata(doc, c, len(chunks), e) for c, e in zip(chunks, enrichments, strict=True)],
             )
         self._touch_after()
 
@@ -486,12 +487,9 @@ def _server_url(client: Any) -> str:
     return f"{scheme}://{settings.chroma_server_host}:{settings.chroma_server_http_port}"
 
 
-def _metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:
-    registry = default_registry()
-    companies = [c for c in doc.companies if c in registry]
-    for company in registry.mentions(f"{doc.title}\n{chunk.text}"):
-        if company not in companies:
-            companies.append(company)
+def chunk_metadata(doc: Document, chunk: Chunk, n_chunks: int, enrichment: dict[str, Any]) -> dict[str, Any]:
+    """What the store keeps beside a chunk's text: its document's fields, its place, and ingest's enrichment
+    (companies and facts, ``assistant.ingest.enrich``)."""
     meta: dict[str, Any] = {
         "doc_id": doc.doc_id,
         "chunk_index": chunk.index,
@@ -510,31 +508,5 @@ def _metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:
         "page": chunk.page if chunk.page is not None else -1,
         "start": chunk.start,
         "end": chunk.end,
-        "companies": ",".join(companies),
     }
-    meta.update({f"co_{c}": True for c in companies})
-    meta.update(annotate(chunk.text, registry, main_company(doc, registry), doc.title))
-    return meta
-
-
-def main_company(doc: Document, registry: Registry) -> str:
-    """The company a document is about, for sentences that name none (discourse attribution of facts): its front
-    matter's only company, else the one its title names, else the one its text names most often; '' if unclear."""
-    if doc.companies:
-        return doc.companies[0] if len(doc.companies) == 1 else ""
-    return _named_most(doc.title, doc.text, registry)
-
-
-@lru_cache(maxsize=64)
-def _named_most(title: str, text: str, registry: Registry) -> str:
-    from assistant.answer.frame import organisations
-
-    in_title = registry.mentions(title)
-    if len(in_title) == 1:
-        return in_title[0]
-    if in_title or organisations(title, registry):  # several companies, or one we do not know (景嘉微…)
-        return ""
-    ranked = Counter(company for _, company in registry.spans(text)).most_common(2)
-    if not ranked or ranked[0][1] < 3 or (len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]):
-        return ""
-    return ranked[0][0]
+    return meta | enrichment

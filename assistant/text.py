@@ -57,6 +57,23 @@ def _char_t2s(ch: str) -> str:
     return converted if len(converted) == 1 else ch
 
 
+_ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
+
+
+def has_word(norm: str, word: str) -> bool:
+    """``word`` in normalised text; an English word only whole (not inside a longer word or code)."""
+    if word not in norm:
+        return False
+    if _ASCII_WORD.match(word):
+        return _whole(word).search(norm) is not None
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _whole(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
+
+
 def has_cjk(text: str) -> bool:
     """True when the text contains Chinese characters."""
     return bool(_CJK.search(text))

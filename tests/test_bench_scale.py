@@ -17,11 +17,14 @@ from assistant.bench.scale import (
     SyntheticCorpus,
     SyntheticEmbeddings,
     markdown,
+    metadata,
     plot,
     questions,
     run_scale,
 )
-from assistant.store import _metadata
+from assistant.entities import default_registry
+from assistant.ingest.enrich import Enricher
+from assistant.vocabulary import shipped
 
 
 def _texts(n: int, seed: int = 7) -> list[str]:
@@ -41,7 +44,7 @@ def test_chunks_look_like_ours() -> None:
     assert all(CHUNK_MIN <= len(t) <= CHUNK_MAX for t in texts)
     assert len({w for t in texts for w in t}) > 1000  # thousands of distinct characters, not a toy alphabet
     doc, chunks = docs[0]
-    meta = _metadata(doc, chunks[0], len(chunks))
+    meta = metadata(doc, chunks[:1], Enricher(default_registry(), shipped()))[0]
     assert meta[f"co_{doc.companies[0]}"] is True and meta["published_ts"] > 2019_00_00
     assert meta["facts"] != "[]"  # the figures are read as facts by the real annotation
     assert [c.chunk_id for c in chunks] == [f"{doc.doc_id}-{i:04d}" for i in range(len(chunks))]

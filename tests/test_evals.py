@@ -78,6 +78,14 @@ def test_scoring_needs_the_figure_in_its_unit_and_currency_and_ranks_retrieval()
     assert refused.why() == "refused an answerable question"
 
 
+def test_a_model_number_figure_is_stated_by_naming_the_model() -> None:
+    case = Case("m", "conflict", "zh", ("摩尔线程MTT S80对标哪款显卡？",), figures=(Expected(value=Decimal("3060")),))
+    named = score(case, "s", _answer("性能接近RTX 3060。[1]", "性能接近RTX 3060。"), [])
+    bare = score(case, "s", _answer("约为3060亿元。[1]", "约为3060亿元。"), [])
+    longer = score(case, "s", _answer("接近RTX 30600。[1]", "接近RTX 30600。"), [])
+    assert named.correct and not bare.correct and not longer.correct
+
+
 def test_a_citation_that_does_not_hold_its_figure_is_imprecise() -> None:
     result = score(CASE, "s", _answer("壁仞科技2024年营收为3.37亿元。[1]", "壁仞科技2023年营收为6,203万元。"), [])
     assert result.citations_precise == 0 and result.figures_unsupported == 1

@@ -14,7 +14,10 @@ from assistant.facts import decode, encode, extract
 from assistant.numbers import parse_quantities
 from assistant.types import Citation, Hit
 from assistant.verify import verify
+from assistant.vocabulary import shipped
 from tests.conftest import make_assistant
+
+VOCABULARY = shipped()
 
 
 def one(text: str):  # type: ignore[no-untyped-def]
@@ -42,21 +45,21 @@ def one(text: str):  # type: ignore[no-untyped-def]
 def test_a_figure_is_attached_to_its_company_metric_and_period(
     sentence: str, default: str, expected: tuple[str, str, str, str]
 ) -> None:
-    facts = extract(sentence, default_registry(), default)
+    facts = extract(sentence, default_registry(), VOCABULARY, default)
     found = [(f.company, f.metric, f.period, f.quantity.text) for f in facts]
     assert expected in found
 
 
 def test_a_percentage_is_not_read_as_revenue_and_model_and_format_tell_figures_apart() -> None:
-    facts = extract("壁仞科技2022年研发开支为10.18亿元，占当年经营开支的79.8%。", default_registry())
+    facts = extract("壁仞科技2022年研发开支为10.18亿元，占当年经营开支的79.8%。", default_registry(), VOCABULARY)
     assert [(f.metric, f.quantity.text) for f in facts] == [("rd", "10.18亿元")]
-    chip = extract("据快科技，壁仞科技BR100芯片的BF16算力为512 TFLOPS。", default_registry())
+    chip = extract("据快科技，壁仞科技BR100芯片的BF16算力为512 TFLOPS。", default_registry(), VOCABULARY)
     assert chip[0].detail == "br100 bf16"
-    assert extract("扣非净亏损为8.65亿元。", default_registry(), "cambricon")[0].detail == "扣非"
+    assert extract("扣非净亏损为8.65亿元。", default_registry(), VOCABULARY, "cambricon")[0].detail == "扣非"
 
 
 def test_facts_survive_the_stored_form() -> None:
-    facts = extract("壁仞科技此次港股发行预计募资42.1亿至48.5亿港元。", default_registry())
+    facts = extract("壁仞科技此次港股发行预计募资42.1亿至48.5亿港元。", default_registry(), VOCABULARY)
 
     def shape(f):  # type: ignore[no-untyped-def]
         return f.key, f.start, f.end, f.quantity.value, f.quantity.high, f.quantity.text
@@ -67,7 +70,7 @@ def test_facts_survive_the_stored_form() -> None:
 
 def _sourced(sentence: str, source: str, published: str, reliability: str = "news") -> SourcedFact:
     meta = {"source_id": source, "published": published, "reliability": reliability, "publisher": source, "start": 0}
-    fact = extract(sentence, default_registry())[0]
+    fact = extract(sentence, default_registry(), VOCABULARY)[0]
     return SourcedFact(fact, Hit(f"{source}:0", source, sentence, meta))
 
 

@@ -7,20 +7,19 @@ from decimal import Decimal
 import pytest
 
 from assistant.answer.extractive import is_heading
-from assistant.answer.frame import (
-    PeriodAsk,
-    asked_units,
-    period_ask,
-    published_before,
-    qualifier_conflict,
-    qualifiers,
-)
-from assistant.answer.query import analyse, question_parts
+from assistant.answer.frame import PeriodAsk, asked_units, period_ask, published_before
+from assistant.answer.gate import Gate
+from assistant.answer.query import Planner
 from assistant.entities import default_registry
 from assistant.numbers import parse_quantities
 from assistant.text import normalise_for_match
+from assistant.types import Hit
+from assistant.vocabulary import shipped
 
 REGISTRY = default_registry()
+VOCABULARY = shipped()
+PLANNER = Planner(REGISTRY, VOCABULARY)
+qualifiers, qualifier_conflict = VOCABULARY.qualifiers, VOCABULARY.qualifier_conflict
 
 
 @pytest.mark.parametrize(
@@ -75,17 +74,15 @@ def test_headings_captions_and_pull_quotes_state_nothing(text: str, heading: boo
 
 def test_parts_of_a_question() -> None:
     """Clauses, listed items, and each company and metric asked "各/分别" are parts of their own."""
-    items = question_parts(analyse("国家大基金一期、二期、三期的规模各是多少？", REGISTRY), REGISTRY)
+    items = PLANNER.parts(PLANNER.analyse("国家大基金一期、二期、三期的规模各是多少？"))
     assert [p.required for p in items] == [("一期",), ("二期",), ("三期",)]
-    metrics = question_parts(analyse("寒武纪2025年的营收、净利润分别是多少？", REGISTRY), REGISTRY)
+    metrics = PLANNER.parts(PLANNER.analyse("寒武纪2025年的营收、净利润分别是多少？"))
     assert [p.main_metrics for p in metrics] == [("revenue",), ("net_profit",)]
-    clauses = question_parts(
-        analyse("At what price did MetaX list, and how many shares did it sell?", REGISTRY), REGISTRY
-    )
+    clauses = PLANNER.parts(PLANNER.analyse("At what price did MetaX list, and how many shares did it sell?"))
     assert len(clauses) == 2 and all(p.companies == ("metax",) for p in clauses)
-    change = question_parts(analyse("景嘉微2021年前三季度归母净利润多少？同比涨了多少？", REGISTRY), REGISTRY)
+    change = PLANNER.parts(PLANNER.analyse("景嘉微2021年前三季度归母净利润多少？同比涨了多少？"))
     assert change[1].main_metrics == change[0].main_metrics  # 同比涨了多少 is about the profit
-    assert question_parts(analyse("壁仞2024年营收是多少？", REGISTRY), REGISTRY) == []
+    assert PLANNER.parts(PLANNER.analyse("壁仞2024年营收是多少？")) == []
 
 
 def test_traditional_characters_match_simplified_and_keep_offsets() -> None:
@@ -106,12 +103,10 @@ def test_stock_codes_are_not_figures_and_per_share_ranges_are_one() -> None:
 
 
 def test_a_series_takes_its_members_and_an_exact_code_does_not() -> None:
-    from assistant.answer.gate import judge
-    from assistant.types import Hit
-
     sentence = "据券商研报，景嘉微JM9231芯片性能与某款显卡相当。"
     hit = Hit("c:0", "d", sentence, {"companies": ""})
-    series = analyse("景嘉微JM9系列GPU的性能相当于哪款显卡？", REGISTRY)
-    exact = analyse("景嘉微JM9的性能相当于哪款显卡？", REGISTRY)
-    assert judge(series, hit, 0, len(sentence), (), REGISTRY).missing != "product"
-    assert judge(exact, hit, 0, len(sentence), (), REGISTRY).missing == "product"
+    series = PLANNER.analyse("景嘉微JM9系列GPU的性能相当于哪款显卡？")
+    exact = PLANNER.analyse("景嘉微JM9的性能相当于哪款显卡？")
+    gate = Gate(REGISTRY, VOCABULARY)
+    assert gate.judge(series, hit, 0, len(sentence), ()).missing != "product"
+    assert gate.judge(exact, hit, 0, len(sentence), ()).missing == "product"

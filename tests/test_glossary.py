@@ -1,4 +1,4 @@
-"""The English -> Chinese glossary: data checks and the lemma fallback of ``chinese_terms``."""
+"""The English -> Chinese glossary: data checks and the lemma fallback of ``Vocabulary.chinese_terms``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.glossary import candidate_keys, chinese_terms, load_glossary
+from assistant.glossary import candidate_keys
+from assistant.vocabulary import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -111,24 +112,24 @@ def test_size_and_coverage(raw: dict[Any, Any]) -> None:
 
 
 def test_load_glossary_is_cached_and_typed() -> None:
-    glossary = load_glossary()
-    assert glossary is load_glossary()
+    glossary = shipped().glossary
+    assert glossary is shipped().glossary
     assert glossary["chip"][0] == "芯片"
     assert all(isinstance(v, tuple) for v in glossary.values())
 
 
 def test_exact_key_wins() -> None:
-    glossary = load_glossary()
+    glossary = shipped().glossary
     for key, values in glossary.items():
-        assert chinese_terms(key) == values, key
-    assert chinese_terms("sales") == glossary["sales"] != glossary["sale"]
+        assert shipped().chinese_terms(key) == values, key
+    assert shipped().chinese_terms("sales") == glossary["sales"] != glossary["sale"]
 
 
 def test_case_whitespace_and_punctuation() -> None:
-    assert chinese_terms("  Net   Profit ") == load_glossary()["net profit"]
-    assert chinese_terms("GPU?") == load_glossary()["gpu"]
-    assert chinese_terms("company's") == load_glossary()["company"]
-    assert chinese_terms("investors'") == load_glossary()["investor"]
+    assert shipped().chinese_terms("  Net   Profit ") == shipped().glossary["net profit"]
+    assert shipped().chinese_terms("GPU?") == shipped().glossary["gpu"]
+    assert shipped().chinese_terms("company's") == shipped().glossary["company"]
+    assert shipped().chinese_terms("investors'") == shipped().glossary["investor"]
 
 
 @pytest.mark.parametrize(
@@ -168,22 +169,22 @@ def test_case_whitespace_and_punctuation() -> None:
     ],
 )
 def test_lemma_fallback(word: str, key: str) -> None:
-    assert chinese_terms(word) == load_glossary()[key]
+    assert shipped().chinese_terms(word) == shipped().glossary[key]
 
 
 def test_irregular_forms_are_keys() -> None:
-    founded = chinese_terms("founded")
+    founded = shipped().chinese_terms("founded")
     assert "成立" in founded and "创始人" in founded
-    assert "领投" in chinese_terms("led")
-    assert "持有" in chinese_terms("held")
-    assert "售出" in chinese_terms("sold")
+    assert "领投" in shipped().chinese_terms("led")
+    assert "持有" in shipped().chinese_terms("held")
+    assert "售出" in shipped().chinese_terms("sold")
 
 
 def test_unknown_word() -> None:
-    assert chinese_terms("zebra") == ()
-    assert chinese_terms("zebras") == ()
-    assert chinese_terms("") == ()
-    assert chinese_terms("  ?! ") == ()
+    assert shipped().chinese_terms("zebra") == ()
+    assert shipped().chinese_terms("zebras") == ()
+    assert shipped().chinese_terms("") == ()
+    assert shipped().chinese_terms("  ?! ") == ()
     assert candidate_keys("") == []
 
 

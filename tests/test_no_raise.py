@@ -22,15 +22,18 @@ from assistant import Assistant
 from assistant.answer import calculate, working
 from assistant.answer.calculate import Plan
 from assistant.answer.operands import Pool, label
-from assistant.answer.query import Period, Query, analyse
+from assistant.answer.query import Period, Planner, Query
 from assistant.conflicts import SourcedFact
 from assistant.entities import default_registry
 from assistant.facts import Fact
 from assistant.numbers import Quantity
 from assistant.types import Answer, Hit
 from assistant.verify import verify
+from assistant.vocabulary import shipped
 
 REGISTRY = default_registry()
+VOCABULARY = shipped()
+analyse = Planner(REGISTRY, VOCABULARY).analyse
 
 # Short articles written for this test: the figures are invented.
 ARTICLES = {
@@ -447,7 +450,7 @@ def cases(draw: st.DrawFn) -> tuple[Query, Pool, list[Hit]]:
         fact = Fact(company, metric, period, draw(figures(metric)), start, end, detail)
         facts.append(SourcedFact(fact, Hit(f"c{i}", f"d{i % 3}", sentence, meta)))
     evidence = [Hit("e", "de", s, {"publisher": "p"}) for s in draw(st.lists(st.sampled_from(EVIDENCE), max_size=3))]
-    return query, Pool(facts, draw(st.sampled_from([(), ("扣非",), ("净额",)]))), evidence
+    return query, Pool(facts, draw(st.sampled_from([(), ("扣非",), ("净额",)])), REGISTRY), evidence
 
 
 def _plans_and_writes(kind: str, query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
@@ -456,7 +459,7 @@ def _plans_and_writes(kind: str, query: Query, pool: Pool, evidence: list[Hit]) 
     assert isinstance(plan, Plan)
     assert plan.calculation is not None or plan.missing, "a plan without a result must name what is missing"
     plan.stated += calculate.stated_estimates(kind, query, evidence, REGISTRY)
-    text, citations, calculations = working.compose(query, plan, REGISTRY)
+    text, citations, calculations = working.compose(query, plan, REGISTRY, VOCABULARY)
     assert isinstance(text, str)
     for calc in calculations:
         calc.to_json()
@@ -487,7 +490,7 @@ def _missing(plan: Plan) -> str:
 def test_growth_without_a_known_company(small: Assistant, question: str) -> None:
     """Was IndexError in _growth (query.companies[0])."""
     _answers(small.ask(question))
-    plan = _plans_and_writes("growth", analyse(question, REGISTRY), Pool([]), [])
+    plan = _plans_and_writes("growth", analyse(question), Pool([]), [])
     assert plan.calculation is None and "a company the sources cover" in _missing(plan)
 
 
@@ -509,7 +512,7 @@ def test_growth_follow_up_without_a_known_company(small: Assistant) -> None:
 def test_cagr_without_company_metric_or_two_years(small: Assistant, question: str, absent: tuple[str, ...]) -> None:
     """Was IndexError in _cagr (query.companies[0], query.main_metrics[0])."""
     _answers(small.ask(question))
-    plan = _plans_and_writes("cagr", analyse(question, REGISTRY), Pool([]), [])
+    plan = _plans_and_writes("cagr", analyse(question), Pool([]), [])
     assert plan.calculation is None
     assert all(a in _missing(plan) for a in absent), plan.missing
 
@@ -542,20 +545,20 @@ def test_runway_longer_than_the_calendar(small: Assistant) -> None:
     assert "800,000个月" in answer.text and "耗尽" not in answer.text
     cash = _fact("enflame", "proceeds", "", Quantity(Decimal("4E9"), currency="CNY", text="40亿元"), "募资40亿元。")
     burn = _fact("enflame", "net_loss", "2025H1", Quantity(Decimal(30000), currency="CNY", text="3万元"), "亏3万元。")
-    query = analyse("按2025年上半年的亏损速度，燧原科技IPO募资能撑多久？", REGISTRY)
-    plan = _plans_and_writes("runway", query, Pool([cash, burn]), [LISTED])
+    query = analyse("按2025年上半年的亏损速度，燧原科技IPO募资能撑多久？")
+    plan = _plans_and_writes("runway", query, Pool([cash, burn], registry=REGISTRY), [LISTED])
     assert plan.calculation is not None and "runs_out" not in plan.calculation.details
     # a runway the calendar can hold is still dated
     burn = _fact("enflame", "net_loss", "2025H1", Quantity(Decimal("6E8"), currency="CNY", text="6亿元"), "亏6亿元。")
-    plan = _plans_and_writes("runway", query, Pool([cash, burn]), [LISTED])
+    plan = _plans_and_writes("runway", query, Pool([cash, burn], registry=REGISTRY), [LISTED])
     assert plan.calculation is not None and plan.calculation.details["runs_out"] == "2029Q4"
 
 
 def test_runway_with_a_zero_loss_names_it() -> None:
     cash = _fact("enflame", "proceeds", "", Quantity(Decimal("4E9"), currency="CNY", text="40亿元"), "募资40亿元。")
     burn = _fact("enflame", "net_loss", "2025H1", Quantity(Decimal(0), currency="CNY", text="0元"), "亏损0元。")
-    query = analyse("按2025年上半年的亏损速度，燧原科技IPO募资能撑多久？", REGISTRY)
-    plan = _plans_and_writes("runway", query, Pool([cash, burn]), [LISTED])
+    query = analyse("按2025年上半年的亏损速度，燧原科技IPO募资能撑多久？")
+    plan = _plans_and_writes("runway", query, Pool([cash, burn], registry=REGISTRY), [LISTED])
     assert plan.calculation is None and "a loss that is not zero" in _missing(plan)
 
 

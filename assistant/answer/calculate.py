@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from assistant.answer.lexicon import METRICS
 from assistant.answer.operands import (
     Pool,
     bare_rate,
@@ -30,7 +29,7 @@ from assistant.answer.query import Period, Query, contains
 from assistant.calculator import ops
 from assistant.calculator.expression import evaluate
 from assistant.conflicts import SourcedFact
-from assistant.entities import Registry, default_registry
+from assistant.entities import Registry
 from assistant.errors import CalculatorError
 from assistant.facts import Fact
 from assistant.numbers import Quantity
@@ -161,11 +160,12 @@ def explicit(query: Query) -> bool:
     return bool(_EXPLICIT.search(normalise_for_match(query.text)))
 
 
-def plan(kind: str, query: Query, store: Store, evidence: list[Hit]) -> Plan:
+def plan(kind: str, query: Query, store: Store, evidence: list[Hit], registry: Registry) -> Plan:
     """Gather operands and compute; never raises for missing data (the plan says what is missing)."""
     metrics = tuple(dict.fromkeys((*query.main_metrics, *_extra_metrics(kind))))
     metrics += tuple(f"{m}.growth" for m in metrics if kind == "growth")
     pool = Pool.load(store, query.companies, metrics)
+    pool.registry = registry
     norm = normalise_for_match(query.text)
     pool.details = tuple(d for d, words in _DETAILS.items() if any(w in norm for w in words))
     return solve(kind, query, pool, evidence)
@@ -321,7 +321,7 @@ def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
         assumptions.append(
             (f"汇率按问题给出的{rate.text()}", f"{rate.source}→{rate.target} at {rate.text()}, as given")
         )
-    start = listing_date(company, evidence)
+    start = listing_date(company, evidence, pool.registry) if pool.registry is not None else None
     calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period))
     if start and not _datable(start[0], calc.result):
         start = None  # too long to put a date on: the months stand alone
@@ -345,9 +345,8 @@ def _datable(start: dt.date, months: Quantity) -> bool:
 _LISTING = re.compile(r"上市|挂牌|listed|listing|debut|trading", re.I)
 
 
-def listing_date(company: str, evidence: list[Hit]) -> tuple[dt.date, SourcedFact] | None:
+def listing_date(company: str, evidence: list[Hit], registry: Registry) -> tuple[dt.date, SourcedFact] | None:
     """The company's listing date as stated in the evidence (the first sentence naming one), with its source."""
-    registry = default_registry()
     for hit in evidence:
         for start, end in split_sentences(hit.text):
             sentence = hit.text[start:end]
@@ -369,7 +368,8 @@ def support_queries(kind: str, query: Query, registry: Registry) -> list[str]:
 
 def _pair(query: Query, pool: Pool) -> tuple[SourcedFact, SourcedFact] | None:
     """Two figures to compare: two metrics of one company, one metric of two companies, or of two periods."""
-    companies, metrics = query.companies, _in_order(query)
+    metrics = tuple(m for m in query.named_order if m in query.main_metrics) or query.main_metrics
+    companies = query.companies  # metrics in the order the question names them: 研发是营收的几倍
     periods = [label(p) for p in _spanned(query)]
     whole = ("全年", "full year", "full-year", "whole year")
     if len(periods) == 1 and any(p.part for p in query.periods) and any(w in query.text.lower() for w in whole):
@@ -388,17 +388,6 @@ def _pair(query: Query, pool: Pool) -> tuple[SourcedFact, SourcedFact] | None:
     if picks[0] is None or picks[1] is None:
         return None
     return picks[0], picks[1]
-
-
-def _in_order(query: Query) -> tuple[str, ...]:
-    """The question's metrics in the order it names them ("研发是营收的几倍": R&D, then revenue)."""
-    norm = normalise_for_match(query.text)
-
-    def first(metric: str) -> int:
-        spots = [norm.find(w) for w in METRICS[metric] if contains(norm, w)]
-        return min((s for s in spots if s >= 0), default=len(norm))
-
-    return tuple(sorted(query.main_metrics, key=first))
 
 
 def _common(pool: Pool, pairs: list[tuple[str, str]]) -> list[str]:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.answer.frame import has_unit
-from assistant.answer.gate import attributes, judge
-from assistant.answer.lexicon import METRICS
+from assistant.answer.gate import Gate
 from assistant.answer.operands import period_key
 from assistant.answer.query import Query, contains
-from assistant.entities import Registry
 from assistant.facts import MONEY_METRICS, Fact, decode
 from assistant.numbers import parse_quantities
 from assistant.text import has_cjk, normalise_for_match, split_sentences
@@ -47,10 +46,8 @@ class Candidate:
     period: str = ""  # the latest period of the asked metric's figures in the sentence ('' when none)
 
 
-def candidates(
-    query: Query, hits: list[Hit], registry: Registry, misses: Counter[str] | None = None
-) -> list[Candidate]:
-    """Every sentence of the evidence that satisfies the question's constraints, scored, best first.
+def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] | None = None) -> list[Candidate]:
+    """Every sentence of the evidence that the relevance gate admits, scored, best first.
 
     ``misses`` (when given) counts, for sentences about the asked subject, which part of the question they miss.
     """
@@ -65,8 +62,8 @@ def candidates(
             if key in seen or len(text) < 6 or is_heading(hit.text, start, end) or _ABOUT_SOURCE.match(key):
                 continue
             seen.add(key)
-            candidate = Candidate(hit, start, end, text, companies=tuple(registry.mentions(text)))
-            verdict = judge(query, hit, start, end, candidate.companies, registry)
+            candidate = Candidate(hit, start, end, text, companies=tuple(gate.registry.mentions(text)))
+            verdict = gate.judge(query, hit, start, end, candidate.companies)
             if not verdict.admitted:
                 if misses is not None and verdict.missing != "subject":
                     misses[verdict.missing] += 1
@@ -76,7 +73,7 @@ def candidates(
                 if misses is not None:
                     misses["qualifier"] += 1
                 continue
-            score = _score(query, candidate, key, question_tokens)
+            score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics)
             if score is not None:
                 score += _fact_bonus(query, own_facts)
                 candidate.score = score
@@ -152,16 +149,18 @@ def _fact_bonus(query: Query, facts: list[Fact]) -> float:
     return bonus
 
 
-def _score(query: Query, cand: Candidate, norm: str, question_tokens: set[str]) -> float | None:
+def _score(
+    query: Query, cand: Candidate, norm: str, question_tokens: set[str], metrics: Mapping[str, tuple[str, ...]]
+) -> float | None:
     score = 0.0
     if query.companies:
         score += 3.0 if set(query.companies) & set(cand.companies) else 1.0
     main = query.main_metrics
     if main:
-        if not any(contains(norm, w) for m in main for w in METRICS[m]):
+        if not any(contains(norm, w) for m in main for w in metrics[m]):
             return None
         score += 3.0
-    if "growth" in query.metrics and (any(contains(norm, w) for w in METRICS["growth"]) or "%" in norm):
+    if "growth" in query.metrics and (any(contains(norm, w) for w in metrics["growth"]) or "%" in norm):
         score += 1.0
     if query.period.labels or query.period.part:
         score += 2.0
@@ -204,7 +203,7 @@ def uncovered_terms(query: Query, chosen: list[Candidate]) -> list[str]:
     return [t for t in query.key_terms if t not in context]
 
 
-def select(query: Query, found: list[Candidate]) -> list[Candidate]:
+def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str, ...]]) -> list[Candidate]:
     """The best sentence, one per asked company for comparisons, plus close runners-up from other sources."""
     if not found:
         return []
@@ -219,7 +218,7 @@ def select(query: Query, found: list[Candidate]) -> list[Candidate]:
     if not chosen:
         chosen.append(found[0])
     for metric in query.main_metrics[1:]:  # a question asking for several metrics gets each one
-        words = METRICS[metric]
+        words = metrics[metric]
         best = next((c for c in found if any(contains(normalise_for_match(c.text), w) for w in words)), None)
         if best is not None and best not in chosen and len(chosen) < MAX_SENTENCES:
             chosen.append(best)
@@ -364,16 +363,16 @@ _PARTS = {
 }
 
 
-def missing_part(miss: str, language: str) -> str:
+def missing_part(miss: str, language: str, gate: Gate) -> str:
     """How a refusal names the part of the question no evidence sentence covers."""
     if miss.startswith("@"):  # a required attribute: name it by its first word in the answer's language
-        words = attributes().get(miss[1:], (miss[1:],))
+        words = gate.attribute_words(miss)
         english = [w for w in words if w.isascii()]
         return words[0] if language == "zh" or not english else english[0]
-    words = _PARTS.get(miss)
-    if words is None:
+    named = _PARTS.get(miss)
+    if named is None:
         return miss
-    return words[0] if language == "zh" else words[1]
+    return named[0] if language == "zh" else named[1]
 
 
 def refusal(query: Query, missing: list[str] | None = None) -> str:

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from assistant.entities import Registry
 from assistant.periods import parse_periods
-from assistant.text import normalise_for_match
+from assistant.text import has_word, normalise_for_match
 
 # -- product and model codes -------------------------------------------------------------------------------------
 # Letters glued to digits (BR100, JM9, S80, P800, 910B, KX-6000G), or three or more digits right after a Chinese
@@ -125,147 +124,6 @@ def organisations(text: str, registry: Registry, vocabulary: frozenset[str] = fr
         if not registry.mentions(m.group(0)):
             names.append(m.group(0))
     return list(dict.fromkeys(names))
-
-
-# -- measure qualifiers --------------------------------------------------------------------------------------------
-# group → value → words. A question's qualifier must be met; a sentence's qualifier that the question did not ask
-# for rules the sentence out when it changes what is measured (STRICT).
-QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
-    "scope": {
-        "cumulative": ("累计", "累積", "累积", "cumulative", "cumulatively", "in total over", "combined over"),
-        "segment": ("产品线", "產品線", "业务收入", "板块", "分部", "segment", "product line", "division"),
-    },
-    "basis": {
-        "recurring": ("扣非", "扣除非经常性", "recurring", "adjusted", "non-gaap"),
-        "attributable": ("归母", "归属于母公司", "歸母", "attributable", "股东应占"),
-    },
-    "status": {
-        "planned": (
-            "计划",
-            "拟",
-            "预计",
-            "預計",
-            "预期",
-            "擬",
-            "plan",
-            "planned",
-            "plans",
-            "expected",
-            "expects",
-            "target",
-        ),
-        "actual": ("实际", "實際", "最终", "最終", "actual", "actually", "final"),
-        "maximum": (
-            "最多",
-            "上限",
-            "最高可达",
-            "超额配售",
-            "超額配售",
-            "超额配股",
-            "at most",
-            "maximum",
-            "over-allotment",
-            "greenshoe",
-        ),
-    },
-    "proceeds": {
-        "net": (
-            "净额",
-            "淨額",
-            "净募",
-            "扣除发行费用",
-            "扣掉费用",
-            "扣除费用",
-            "net proceeds",
-            "net of",
-            "after costs",
-        ),
-        "gross": ("募资总额", "募集资金总额", "总额", "毛募", "gross proceeds", "gross"),
-    },
-    "stage": {"pre_ipo": ("pre-ipo", "ipo前", "上市前", "pre-listing")},
-    "price_basis": {
-        "at_offer_price": ("按发行价", "按照发行价", "以发行价", "at its ipo price", "at the ipo price", "offer price")
-    },
-    "day": {
-        "first_day": (
-            "首日",
-            "上市当天",
-            "上市当日",
-            "上市那天",
-            "上市第一天",
-            "第一天",
-            "首个交易日",
-            "debut",
-            "first day",
-            "first trading day",
-            "first-day",
-        )
-    },
-    # Steps of a listing: the filing accepted, the listing committee's approval, registration, the first trade.
-    "event": {
-        "accepted": ("受理", "accepted", "acceptance"),
-        "approved": (
-            "过会",
-            "上会",
-            "审议通过",
-            "通过审议",
-            "上市委员会审议",
-            "上市委审议",
-            "approved",
-            "approval",
-            "listing committee",
-        ),
-        "registered": ("注册生效", "同意注册", "registration"),
-    },
-}
-# Values a question must ask for before a sentence carrying them may answer it (and, asked, must be stated).
-STRICT = frozenset({"cumulative", "segment", "recurring", "maximum", "net", "accepted", "approved", "registered"})
-# Values that, asked, the sentence must state (a pre-IPO valuation is not the IPO's market value), though a
-# sentence stating them may answer a question that does not ask.
-REQUIRED_WHEN_ASKED = STRICT | {"pre_ipo", "first_day", "at_offer_price"}
-_ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
-
-
-@lru_cache(maxsize=8192)
-def qualifiers(text: str) -> frozenset[str]:
-    """The qualifier values a text states (``{"planned"}``, ``{"cumulative", "recurring"}`` …)."""
-    norm = normalise_for_match(text).replace("主营业务", "主营")  # main-business revenue is the total
-    found = set()
-    for values in QUALIFIERS.values():
-        for value, words in values.items():
-            if any(has_word(norm, w) for w in words):
-                found.add(value)
-    return frozenset(found)
-
-
-def has_word(norm: str, word: str) -> bool:
-    """``word`` in normalised text; an English word only whole (not inside a longer word or code)."""
-    if word not in norm:
-        return False
-    if _ASCII_WORD.match(word):
-        return _whole(word).search(norm) is not None
-    return True
-
-
-@lru_cache(maxsize=4096)
-def _whole(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
-
-
-def qualifier_conflict(asked: frozenset[str], stated: frozenset[str]) -> str:
-    """The qualifier that makes a sentence measure something else than the question asks, or ''."""
-    for values in QUALIFIERS.values():
-        want = asked & values.keys()
-        have = stated & values.keys()
-        if want and have and not want & have:
-            return sorted(have)[0]
-        if want & REQUIRED_WHEN_ASKED and not want & have:  # 扣非, cumulative, net …: asked, so must be said
-            return sorted(want & REQUIRED_WHEN_ASKED)[0]
-        if not want:
-            extra = sorted(have & STRICT)
-            if extra:
-                return extra[0]
-    return ""
 
 
 # -- the unit an answer must carry --------------------------------------------------------------------------------

@@ -11,28 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
-import yaml
-
-from assistant.answer.frame import (
-    QUALIFIERS,
-    has_word,
-    period_mismatch,
-    product_codes,
-    published_before,
-    qualifier_conflict,
-    qualifiers,
-    sentence_periods,
-)
-from assistant.answer.lexicon import DATE_WORDS, QUANTITY_WORDS, WHO_WORDS
+from assistant.answer.frame import period_mismatch, product_codes, published_before, sentence_periods
 from assistant.answer.query import Query
 from assistant.entities import Registry
 from assistant.facts import FORMATS, Fact
-from assistant.glossary import chinese_terms
-from assistant.text import normalise_for_match
+from assistant.text import has_word, normalise_for_match
 from assistant.types import Hit
+from assistant.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -66,154 +53,155 @@ def _document_year(hit: Hit) -> int | None:
     return int(published[:4]) if published[:4].isdigit() else None
 
 
-def judge(query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...], registry: Registry) -> Verdict:
-    """Check every constraint of the question's frame against one sentence (``hit.text[start:end]``)."""
-    text = hit.text[start:end]
-    norm = normalise_for_match(text)
-    before = normalise_for_match(paragraph_before(hit, start))
-    about = attributed_companies(hit, start, own, registry)
-    if query.companies and not set(query.companies) & set(about):
-        return Verdict(False, "subject", about)
-    if query.organisations and not _names_organisation(query, norm, before, hit, own):
-        return Verdict(False, "subject", about)
-    if query.products and not _names_product(query, text, paragraph_before(hit, start)):
-        return Verdict(False, "product", about)
-    if _measures_otherwise(query, text, section_heading(hit, start)):
-        return Verdict(False, "qualifier", about)
-    if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
-        return Verdict(False, "period", about)
-    if published_before(query.period, str(hit.metadata.get("published", ""))):
-        return Verdict(False, "period", about)
-    context = normalise_for_match(f"{hit.metadata.get('title', '')} {hit.text}")
-    absent = missing_term(query, norm, context)
-    if absent:
-        return Verdict(False, absent, about)
-    if not _covers_question(query, norm if query.language == "zh" else f"{before} {norm}"):
-        return Verdict(False, "terms", about)
-    if _WHY.search(normalise_for_match(query.text)) and not _REASON.search(norm):
-        return Verdict(False, "reason", about)
-    return Verdict(True, "", about)
+class Gate:
+    """The relevance checks, reading sentences with one registry and one vocabulary."""
+
+    def __init__(self, registry: Registry, vocabulary: Vocabulary) -> None:
+        self.registry = registry
+        self.vocabulary = vocabulary
+        v = vocabulary
+        asking = (*v.date_words, *v.who_words, *v.quantity_words, *_QUESTION_WORDS)
+        self._asking = frozenset(normalise_for_match(w) for w in asking)
+        words = [w for ws in v.attributes.values() for w in ws] + [*v.qualifier_words(), *asking]
+        self._framing = frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
+        self._required: dict[tuple[object, ...], tuple[tuple[str, ...], ...]] = {}
+
+    def judge(self, query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...]) -> Verdict:
+        """Check every constraint of the question's frame against one sentence (``hit.text[start:end]``)."""
+        text = hit.text[start:end]
+        norm = normalise_for_match(text)
+        before = normalise_for_match(paragraph_before(hit, start))
+        about = attributed_companies(hit, start, own, self.registry)
+        if query.companies and not set(query.companies) & set(about):
+            return Verdict(False, "subject", about)
+        if query.organisations and not _names_organisation(query, norm, before, hit, own):
+            return Verdict(False, "subject", about)
+        if query.products and not _names_product(query, text, paragraph_before(hit, start)):
+            return Verdict(False, "product", about)
+        if self._measures_otherwise(query, text, section_heading(hit, start)):
+            return Verdict(False, "qualifier", about)
+        if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
+            return Verdict(False, "period", about)
+        if published_before(query.period, str(hit.metadata.get("published", ""))):
+            return Verdict(False, "period", about)
+        context = normalise_for_match(f"{hit.metadata.get('title', '')} {hit.text}")
+        absent = self.missing_term(query, norm, context)
+        if absent:
+            return Verdict(False, absent, about)
+        if not self._covers_question(query, norm if query.language == "zh" else f"{before} {norm}"):
+            return Verdict(False, "terms", about)
+        if _WHY.search(normalise_for_match(query.text)) and not _REASON.search(norm):
+            return Verdict(False, "reason", about)
+        return Verdict(True, "", about)
+
+    def _covers_question(self, query: Query, text: str) -> bool:
+        """A question no metric or figure frames (which chip, who advised, why …) is answered only by a sentence
+        that, with the text before it in its paragraph, names most of the question's content words (an English
+        word counts when its Chinese rendering is there; for English questions half will do)."""
+        why = _WHY.search(normalise_for_match(query.text))
+        if (query.main_metrics or query.wants_number) and not why:
+            return True
+        terms = [t for t in query.key_terms if not self.framed(t)]
+        found = sum(1 for t in terms if t in text or any(z in text for z in self.vocabulary.chinese_terms(t)))
+        if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
+            return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
+        return not terms or found * 2 > len(terms)
+
+    def question_word(self, term: str) -> bool:
+        """A word that asks (多大, 哪天, how many) rather than names what is asked about."""
+        return any(term in word or word in term for word in self._asking)
+
+    def framed(self, term: str) -> bool:
+        """A question word some other part of the frame already checks (an attribute, qualifier, date or question
+        word), or part of one (券商 in 保荐券商)."""
+        return any(term in word or word in term for word in self._framing)
+
+    def _measures_otherwise(self, query: Query, text: str, heading: str = "") -> bool:
+        """The sentence's qualifiers make it measure something else; a sentence of several clauses passes when one
+        clause stating a figure has none of them (``获得10亿Pre-B轮融资，迄今已累计完成5轮…``). An asked qualifier
+        its section heading states counts as stated ('## First-day trading')."""
+        v = self.vocabulary
+        own = v.qualifiers(text)
+        silent = {x for values in v.qualifier_groups.values() if not own & values.keys() for x in values}
+        stated = own | (v.qualifiers(heading) & query.qualifiers & silent)  # a heading speaks for a silent sentence
+        if not v.qualifier_conflict(query.qualifiers, stated):
+            return False
+        clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]
+        met = stated & query.qualifiers  # an asked qualifier the sentence states holds for each of its clauses
+        return len(clauses) < 2 or all(v.qualifier_conflict(query.qualifiers, v.qualifiers(c) | met) for c in clauses)
+
+    def required_terms(self, query: Query) -> tuple[tuple[str, ...], ...]:
+        """What an answering sentence must name, per part of the question (a sentence answers one part): each
+        attribute no metric covers (存货, inventory, 毛利, die area …) and each English name (Zhong Lun, KUAE).
+        Domain words the glossary knows (CEO, STAR, HBM) are vocabulary, not names."""
+        key = (query.text, query.names, query.key_terms, query.required)
+        if key not in self._required:  # asked once per evidence sentence: the same question each time
+            if len(self._required) > 256:
+                self._required.clear()
+            self._required[key] = self._find_required(query)
+        return self._required[key]
+
+    def _find_required(self, query: Query) -> tuple[tuple[str, ...], ...]:
+        norm_text = normalise_for_match(query.text)
+        parts = [p for p in _CLAUSE.split(norm_text) if p.strip()] or [""]
+        names = tuple(
+            n
+            for n in query.names
+            if n in query.key_terms and not self.vocabulary.chinese_terms(n) and not self._in_phrase(n, norm_text)
+        )
+        result = []
+        for part in parts:
+            attributes = self.vocabulary.attributes.items()
+            asked = tuple(f"@{key}" for key, words in attributes if any(_has(part, w) for w in words))
+            result.append(asked + tuple(n for n in names if n in part) + query.required)
+        return tuple(result)
+
+    def _in_phrase(self, name: str, question: str) -> bool:
+        """The name is a word of a glossary phrase the question uses ("STAR" in "STAR Market"): vocabulary, not a
+        name."""
+        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", question):
+            before = [w.strip(".,?!") for w in question[: m.start()].split()[-1:]]
+            after = [w.strip(".,?!") for w in question[m.end() :].split()[:1]]
+            phrases = [f"{name} {w}" for w in after] + [f"{w} {name}" for w in before]
+            if any(self.vocabulary.chinese_terms(p.removesuffix("'s").strip()) for p in phrases):
+                return True
+        return False
+
+    def missing_term(self, query: Query, norm: str, context: str) -> str:
+        """'' when some part of the question has every required term in the sentence (names: or in ``context``);
+        otherwise the first term the best part misses."""
+        misses = []
+        for terms in self.required_terms(query):
+            absent = [t for t in terms if not self.term_found(t, norm, context)]
+            if not absent:
+                return ""
+            misses.append(absent[0])
+        return misses[0]
+
+    def term_found(self, term: str, norm: str, context: str = "") -> bool:
+        """A required attribute is named in the sentence (any of its words, not inside a longer measure word); a
+        required name is in the sentence or its context (the chunk and the document title)."""
+        if term.startswith("@"):
+            return any(_has(norm, w) for w in self.vocabulary.attributes[term[1:]])
+        chinese = self.vocabulary.chinese_terms(term)
+        return has_word(norm, term) or has_word(context, term) or any(z in context for z in chinese)
+
+    def attribute_words(self, term: str) -> tuple[str, ...]:
+        """The words of a required attribute (``@inventory`` → 存货, inventory …), or the term itself."""
+        return self.vocabulary.attributes.get(term[1:], (term[1:],)) if term.startswith("@") else (term,)
 
 
 _WHY = re.compile(r"为什么|为何|原因|why|how come|what caused")
 # A sentence that gives a reason (not one that draws a consequence: 因此, so).
 _REASON = re.compile(r"因为|由于|原因|之所以|出于|鉴于|because|due to|owing to|as a result of|since the|caused by")
-
-
-def _covers_question(query: Query, text: str) -> bool:
-    """A question no metric or figure frames (which chip, who advised, why …) is answered only by a sentence that,
-    with the text before it in its paragraph, names most of the question's content words (an English word counts
-    when its Chinese rendering is there; for English questions half will do)."""
-    why = _WHY.search(normalise_for_match(query.text))
-    if (query.main_metrics or query.wants_number) and not why:
-        return True
-    terms = [t for t in query.key_terms if not framed(t)]
-    found = sum(1 for t in terms if t in text or any(z in text for z in chinese_terms(t)))
-    if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or an
-        return found * 2 >= len(terms)  # exact product code already pins the subject: half will do
-    return not terms or found * 2 > len(terms)
-
-
-def question_word(term: str) -> bool:
-    """A word that asks (多大, 哪天, how many) rather than names what is asked about."""
-    return any(term in word or word in term for word in _asking_words())
-
-
-@cache
-def _asking_words() -> frozenset[str]:
-    return frozenset(normalise_for_match(w) for w in (*DATE_WORDS, *WHO_WORDS, *QUANTITY_WORDS, *_QUESTION_WORDS))
-
-
-def framed(term: str) -> bool:
-    """A question word some other part of the frame already checks (an attribute, qualifier, date or question
-    word), or part of one (券商 in 保荐券商)."""
-    return any(term in word or word in term for word in _frame_words())
-
-
-@cache
-def _frame_words() -> frozenset[str]:
-    words = [w for ws in attributes().values() for w in ws]
-    words += [w for values in QUALIFIERS.values() for ws in values.values() for w in ws]
-    words += [*DATE_WORDS, *WHO_WORDS, *QUANTITY_WORDS, *_QUESTION_WORDS]
-    return frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
-
-
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")
+_FIGURE_CLAUSE = re.compile(r"[，,；;]")
 
 
 def section_heading(hit: Hit, start: int) -> str:
     """The last Markdown heading before the sentence in its chunk ('## First-day trading'), or ''."""
     headings = [line for line in hit.text[:start].splitlines() if line.lstrip().startswith("#")]
     return headings[-1] if headings else ""
-
-
-def _measures_otherwise(query: Query, text: str, heading: str = "") -> bool:
-    """The sentence's qualifiers make it measure something else; a sentence of several clauses passes when one
-    clause stating a figure has none of them (``获得10亿Pre-B轮融资，迄今已累计完成5轮…``). An asked qualifier
-    its section heading states counts as stated ('## First-day trading')."""
-    own = qualifiers(text)
-    silent = {v for values in QUALIFIERS.values() if not own & values.keys() for v in values}
-    stated = own | (qualifiers(heading) & query.qualifiers & silent)  # a heading speaks where the sentence is silent
-    if not qualifier_conflict(query.qualifiers, stated):
-        return False
-    clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]
-    met = stated & query.qualifiers  # an asked qualifier the sentence states holds for each of its clauses
-    return len(clauses) < 2 or all(qualifier_conflict(query.qualifiers, qualifiers(c) | met) for c in clauses)
-
-
-_FIGURE_CLAUSE = re.compile(r"[，,；;]")
-
-
-def required_terms(query: Query) -> tuple[tuple[str, ...], ...]:
-    """What an answering sentence must name, per part of the question (a sentence answers one part): each
-    attribute no metric covers (存货, inventory, 毛利, die area …) and each English name (Zhong Lun, KUAE).
-    Domain words the glossary knows (CEO, STAR, HBM) are vocabulary, not names."""
-    return _required_terms(query.text, query.names, query.key_terms, query.required)
-
-
-@lru_cache(maxsize=256)  # asked once per evidence sentence: the same question each time
-def _required_terms(
-    text: str, asked_names: tuple[str, ...], key_terms: tuple[str, ...], required: tuple[str, ...]
-) -> tuple[tuple[str, ...], ...]:
-    parts = [p for p in _CLAUSE.split(normalise_for_match(text)) if p.strip()] or [""]
-    norm_text = normalise_for_match(text)
-    names = tuple(n for n in asked_names if n in key_terms and not chinese_terms(n) and not _in_phrase(n, norm_text))
-    result = []
-    for part in parts:
-        asked = tuple(f"@{key}" for key, words in attributes().items() if any(_has(part, w) for w in words))
-        result.append(asked + tuple(n for n in names if n in part) + required)
-    return tuple(result)
-
-
-def _in_phrase(name: str, question: str) -> bool:
-    """The name is a word of a glossary phrase the question uses ("STAR" in "STAR Market"): vocabulary, not a name."""
-    for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", question):
-        before = [w.strip(".,?!") for w in question[: m.start()].split()[-1:]]
-        after = [w.strip(".,?!") for w in question[m.end() :].split()[:1]]
-        phrases = [f"{name} {w}" for w in after] + [f"{w} {name}" for w in before]
-        if any(chinese_terms(p.removesuffix("'s").strip()) for p in phrases):
-            return True
-    return False
-
-
-def missing_term(query: Query, norm: str, context: str) -> str:
-    """'' when some part of the question has every required term in the sentence (names: or in ``context``);
-    otherwise the first term the best part misses."""
-    misses = []
-    for terms in required_terms(query):
-        absent = [t for t in terms if not term_found(t, norm, context)]
-        if not absent:
-            return ""
-        misses.append(absent[0])
-    return misses[0]
-
-
-def term_found(term: str, norm: str, context: str = "") -> bool:
-    """A required attribute is named in the sentence (any of its words, not inside a longer measure word); a
-    required name is in the sentence or its context (the chunk and the document title)."""
-    if term.startswith("@"):
-        return any(_has(norm, w) for w in attributes()[term[1:]])
-    return has_word(norm, term) or has_word(context, term) or any(z in context for z in chinese_terms(term))
 
 
 _CLAUSE = re.compile(r"[?？;；]")
@@ -233,13 +221,6 @@ def _has(norm: str, word: str) -> bool:
 @lru_cache(maxsize=4096)
 def _normalised(word: str) -> str:
     return normalise_for_match(word)
-
-
-@cache
-def attributes() -> dict[str, tuple[str, ...]]:
-    """The attribute vocabulary (``assistant/data/attributes.yaml``): key → words in Chinese and English."""
-    raw = resources.files("assistant.data").joinpath("attributes.yaml").read_text(encoding="utf-8")
-    return {str(k): tuple(str(w) for w in v) for k, v in (yaml.safe_load(raw) or {}).items()}
 
 
 def _names_organisation(query: Query, norm: str, before: str, hit: Hit, own: tuple[str, ...]) -> bool:

@@ -10,6 +10,7 @@ from assistant.answer.query import Period, Query
 from assistant.calculator.expression import MAX_MAGNITUDE
 from assistant.calculator.ops import Rate
 from assistant.conflicts import SourcedFact, preference, sourced
+from assistant.entities import Registry
 from assistant.numbers import Quantity, parse_quantities
 from assistant.store import Store
 from assistant.text import normalise
@@ -62,6 +63,7 @@ class Pool:
 
     facts: list[SourcedFact]
     details: tuple[str, ...] = ()
+    registry: Registry | None = None  # for sentences the facts leave out (a listing date's company)
 
     @classmethod
     def load(cls, store: Store, companies: tuple[str, ...], metrics: tuple[str, ...]) -> Pool:

@@ -1,11 +1,12 @@
-"""Question analysis: language, companies, metrics, periods, question type; follow-ups inherit context."""
+"""The planner: a question (with the conversation before it) becomes a ``Query`` frame: language, companies and
+other organisations, products, metrics with qualifiers, periods, answer type, required terms; follow-ups inherit
+what they leave out. It reads questions with the ``Registry`` and ``Vocabulary`` it is given."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 from assistant.answer.frame import (
@@ -16,21 +17,12 @@ from assistant.answer.frame import (
     organisations,
     period_ask,
     product_codes,
-    qualifiers,
 )
-from assistant.answer.lexicon import (
-    DATE_WORDS,
-    ENGLISH_FUNCTION_WORDS,
-    GENERIC_TERMS,
-    METRICS,
-    MODIFIER_METRICS,
-    PERIOD_PARTS,
-    QUANTITY_WORDS,
-    WHO_WORDS,
-)
+from assistant.answer.lexicon import ENGLISH_FUNCTION_WORDS, GENERIC_TERMS
 from assistant.entities import Registry
 from assistant.text import has_cjk, normalise_for_match
 from assistant.tokenize import tokenize
+from assistant.vocabulary import Vocabulary
 
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|199\d)(?!\d)")
 _FY = re.compile(r"fy\s?(20\d\d)", re.I)
@@ -64,23 +56,40 @@ class Query:
     names: tuple[str, ...] = ()  # English key terms written capitalised or with digits (names, codes)
     units: frozenset[str] = frozenset()  # the units an answering figure may have (多少股 → shares), or any
     required: tuple[str, ...] = ()  # words an answering sentence must contain (one item of 一期、二期、三期)
+    modifiers: frozenset[str] = frozenset()  # the vocabulary's metrics that refine another (growth, qoq)
+    named_order: tuple[str, ...] = ()  # the metrics in the order the question names them
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
         """Metrics other than modifiers such as growth."""
-        return tuple(m for m in self.metrics if m not in MODIFIER_METRICS)
+        return tuple(m for m in self.metrics if m not in self.modifiers)
+
+    @property
+    def growth(self) -> tuple[str, ...]:
+        """The modifiers asked (growth, qoq)."""
+        return tuple(m for m in self.metrics if m in self.modifiers)
 
 
 # "哪一款显卡" asks for a product, not a figure (unless it also asks 多少).
 _WHICH_ONE = ("哪一款", "哪款", "哪个型号", "哪一个型号", "which card", "which chip", "which model", "which product")
 
 
-def _find_terms(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
+def find_terms(text: str, table: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The keys of ``table`` whose words occur in ``text`` (normalised)."""
     found = []
     for key, words in table.items():
         if any(contains(text, w) for w in words):
             found.append(key)
     return found
+
+
+def _where(text: str, word: str) -> int:
+    """Where ``word`` first stands in ``text`` (as ``contains`` finds it), or the text's length."""
+    if word.isascii() and word[:1].isalnum():
+        m = re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text)
+        return m.start() if m else len(text)
+    at = text.find(word)
+    return at if at >= 0 else len(text)
 
 
 def contains(text: str, word: str) -> bool:
@@ -90,90 +99,226 @@ def contains(text: str, word: str) -> bool:
     return word in text
 
 
-def find_metrics(text: str) -> list[str]:
-    """Metric keys named in a text (normalised, lower-case input)."""
-    return _find_terms(text, METRICS)
+class Planner:
+    """Reads questions into ``Query`` frames with one registry and one vocabulary."""
+
+    def __init__(self, registry: Registry, vocabulary: Vocabulary) -> None:
+        self.registry = registry
+        self.vocabulary = vocabulary
+        words = (*vocabulary.metrics.values(), *vocabulary.period_parts.values())
+        self._covered = frozenset(normalise_for_match(w) for ws in words for w in ws)  # metric and period words
+        self._alias_tokens = frozenset(t for name in registry.all_names() for t in tokenize(name))
+        self._alias_text = frozenset(normalise_for_match(n) for n in registry.all_names())
+
+    def plan(self, question: str, history: Sequence[Any] | None = None) -> Query:
+        """The frame of a question, with what a follow-up leaves out taken from the conversation before it."""
+        return self.with_history(self.analyse(question), history_questions(history))
+
+    def metrics_in(self, text: str) -> list[str]:
+        """Metric keys named in a text (normalised, lower-case input), in the vocabulary's order."""
+        return find_terms(text, self.vocabulary.metrics)
+
+    def _named_order(self, norm: str, metrics: tuple[str, ...]) -> tuple[str, ...]:
+        """The metrics in the order the text names them ("研发是营收的几倍": R&D, then revenue)."""
+        return tuple(sorted(metrics, key=lambda m: min(_where(norm, w) for w in self.vocabulary.metrics[m])))
+
+    def periods_in(self, text: str) -> list[Period]:
+        """Periods named in a text: years with an optional half, quarter or nine-month part."""
+        norm = normalise_for_match(text)
+        years = list(dict.fromkeys(_YEAR.findall(norm) + _FY.findall(norm)))
+        parts = find_terms(norm, self.vocabulary.period_parts)
+        if "9M" in parts:
+            parts = [p for p in parts if p not in ("Q3",)]
+        if not years:
+            return []
+        if len(parts) == 1:
+            return [Period(y, parts[0]) for y in years]
+        return [Period(y) for y in years]
+
+    def analyse(self, question: str) -> Query:
+        """One question on its own."""
+        vocabulary, registry = self.vocabulary, self.registry
+        norm = normalise_for_match(question)
+        metrics = tuple(self.metrics_in(norm))
+        asks_who = any(contains(norm, w) for w in vocabulary.who_words)
+        asks_quantity = any(contains(norm, w) for w in vocabulary.quantity_words)
+        if asks_who and "founded" in metrics:
+            metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
+        wants_date = any(contains(norm, w) for w in vocabulary.date_words)
+        wants_number = (
+            not wants_date
+            and (asks_quantity or bool(set(metrics) - {"founder", "founded", "listing"}))
+            and not asks_who
+            and not (any(contains(norm, w) for w in _WHICH_ONE) and not asks_quantity)
+        )
+        return Query(
+            text=question.strip(),
+            language="zh" if has_cjk(question) else "en",
+            companies=tuple(registry.mentions(question)),
+            metrics=metrics,
+            periods=tuple(self.periods_in(question)),
+            wants_number=wants_number,
+            wants_date=wants_date,
+            key_terms=tuple(self._key_terms(question)),
+            products=tuple(product_codes(question)),
+            organisations=tuple(organisations(question, registry, self._covered)),
+            qualifiers=vocabulary.qualifiers(question),
+            period=period_ask(question),
+            names=tuple(_names(question)),
+            units=asked_units(question),
+            modifiers=vocabulary.modifier_metrics,
+            named_order=self._named_order(norm, metrics),
+        )
+
+    def _key_terms(self, question: str) -> list[str]:
+        """Content words the evidence must cover: not stopwords, metrics, periods, companies or generic words."""
+        covered = self._covered
+        terms: list[str] = []
+        chinese = has_cjk(question)
+        norm = normalise_for_match(question)
+        phrases = " ".join(w for w in covered if " " in w and contains(norm, w))  # "gross margin", "first half"
+        for token in dict.fromkeys(tokenize(_QUESTION_WORDS.sub(" ", question))):
+            if token in GENERIC_TERMS or token in covered or token in self._alias_tokens or token in self._alias_text:
+                continue
+            if token.isascii() and contains(phrases, token):
+                continue
+            if _YEAR.fullmatch(token) or any(token in w for w in covered if len(token) >= 2 and not token.isascii()):
+                continue
+            if token.isascii() and not _english_key(token, question, chinese):
+                continue
+            if not token.isascii() and len(token) < 2:
+                continue
+            if any(token != other and token in other for other in terms):
+                continue
+            terms = [t for t in terms if t not in token]
+            terms.append(token)
+        return terms
+
+    def strong_terms(self, question: str) -> list[str]:
+        """Product codes (S4000, 910C) and company-like names (登临科技) the evidence must mention, or the answer
+        is about something else. Number formats (FP16), periods (H1, FY24) and known companies are not included."""
+        norm = normalise_for_match(question)
+        codes = [c.replace(" ", "") for c in _CODE.findall(norm) if not _FORMAT_CODE.match(c.replace(" ", ""))]
+        codes = [c for c in codes if c not in self._alias_text and not c.isdigit() and not _YEAR.fullmatch(c)]
+        names = [
+            m.group(0)
+            for m in _NAME.finditer(norm)
+            if not self.registry.mentions(m.group(0)) and not _FUNCTION_CHARS.search(m.group(1))
+        ]
+        return list(dict.fromkeys(codes + names))
+
+    def with_history(self, query: Query, history: Sequence[str]) -> Query:
+        """Fill what a follow-up leaves out (company, metric, period) from the earlier questions."""
+        if not history:
+            return query
+        previous = [self.analyse(q) for q in history]
+        inherited: dict[str, Any] = {}
+        companies, metrics, periods = query.companies, query.metrics, query.periods
+        products, period = query.products, query.period
+        if not companies and not query.organisations:  # a newly named organisation never takes the previous subject
+            source = next((p for p in reversed(previous) if p.companies or p.organisations), None)
+            if source and source.companies:
+                companies = source.companies
+                inherited["companies"] = list(companies)
+            if source and source.organisations:
+                inherited["organisations"] = list(source.organisations)
+            if source and not products and source.products:
+                products = source.products
+                inherited["products"] = list(products)
+        last = previous[-1]
+        if not query.main_metrics and last.metrics:
+            metrics = tuple(dict.fromkeys((*last.metrics, *metrics)))
+            inherited["metrics"] = list(metrics)
+        if not periods and not period.part and last.periods and (inherited or _short(query.text)):
+            periods, period = last.periods, last.period
+            inherited["periods"] = [f"{p.year}{p.part}" for p in periods]
+        if not inherited:
+            return query
+        wants_number = query.wants_number or (last.wants_number and "metrics" in inherited)
+        organisations = tuple(inherited.get("organisations", query.organisations))
+        return replace(
+            query,
+            companies=companies,
+            metrics=metrics,
+            periods=periods,
+            wants_number=wants_number,
+            inherited=inherited,
+            products=products,
+            organisations=organisations,
+            period=period,
+        )
+
+    def parts(self, query: Query) -> list[Query]:
+        """The separately asked parts of a multi-part question (募资多少、发行多少股？ / at what price …, and how many
+        shares …), each a query of its own that takes the whole question's subject, products and period when it
+        names none; [] for a question asking one thing."""
+        clauses = [c.strip() for c in clause_texts(query.text)]
+        asking = [c for c in clauses if ASKING.search(normalise_for_match(c))]
+        if len(asking) < 2:
+            return self._item_parts(query) or _metric_parts(query)
+        return [each for part in self._clause_parts(query, asking) for each in (_metric_parts(part) or [part])]
+
+    def _clause_parts(self, query: Query, asking: list[str]) -> list[Query]:
+        """One query per asking clause, taking what it does not name from the whole question."""
+        parts = []
+        for clause in asking:
+            part = self.analyse(clause)
+            parts.append(
+                replace(
+                    part,
+                    companies=part.companies or query.companies,
+                    products=part.products or query.products,
+                    periods=part.periods or query.periods,
+                    period=part.period if (part.period.labels or part.period.part) else query.period,
+                    organisations=part.organisations or query.organisations,
+                    qualifiers=part.qualifiers | query.qualifiers,
+                    metrics=_part_metrics(part, query),
+                )
+            )
+        return parts
+
+    def _item_parts(self, query: Query) -> list[Query]:
+        """ "一期、二期、三期的规模各是多少" asks about each listed item: one part per item, which its sentence must
+        name. Lists of companies or metrics are parts of their own kind (see ``_metric_parts``)."""
+        m = _ENUMERATION.search(normalise_for_match(query.text))
+        if m is None:
+            return []
+        items = m.group(1).split("、")
+        shortest = min(len(item) for item in items)
+        items = [item[-shortest:] for item in items]
+        if any(self.metrics_in(item) or self.registry.mentions(item) for item in items):
+            return []
+        return [replace(query, required=(item,)) for item in items]
 
 
-def find_periods(text: str) -> list[Period]:
-    """Periods named in a text: years with an optional half, quarter or nine-month part."""
-    norm = normalise_for_match(text)
-    years = list(dict.fromkeys(_YEAR.findall(norm) + _FY.findall(norm)))
-    parts = _find_terms(norm, PERIOD_PARTS)
-    if "9M" in parts:
-        parts = [p for p in parts if p not in ("Q3",)]
-    if not years:
+_ENUMERATION = re.compile(r"((?:[^、的，,?？\s]{1,8}、)+[^、的，,?？\s]{1,8})(?=的|分别|各)")
+
+
+def _part_metrics(part: Query, whole: Query) -> tuple[str, ...]:
+    """A part's own metrics; a part asking only for a change (同比涨了多少) is about the whole question's metric."""
+    if part.main_metrics:
+        return part.metrics
+    if part.metrics:
+        return (*whole.main_metrics, *part.metrics)
+    return () if part.units or part.wants_date else whole.metrics
+
+
+def _metric_parts(query: Query) -> list[Query]:
+    """ "营收和净利润各是多少" asks one figure per metric, "海光和寒武纪营收各多少" one per company: one part for each
+    company and metric."""
+    metrics, companies = query.main_metrics, query.companies
+    if max(1, len(metrics)) * max(1, len(companies)) < 2 or not _EACH.search(normalise_for_match(query.text)):
         return []
-    if len(parts) == 1:
-        return [Period(y, parts[0]) for y in years]
-    return [Period(y) for y in years]
+    return [
+        replace(query, metrics=(m, *query.growth) if m else query.metrics, companies=(c,) if c else ())
+        for c in companies or ("",)
+        for m in metrics or ("",)
+    ]
 
 
-def analyse(question: str, registry: Registry) -> Query:
-    """Analyse one question on its own."""
-    norm = normalise_for_match(question)
-    companies = tuple(registry.mentions(question))
-    metrics = tuple(find_metrics(norm))
-    if any(contains(norm, w) for w in WHO_WORDS) and "founded" in metrics:
-        metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
-    periods = tuple(find_periods(question))
-    wants_date = any(contains(norm, w) for w in DATE_WORDS)
-    wants_number = (
-        not wants_date
-        and (any(contains(norm, w) for w in QUANTITY_WORDS) or bool(set(metrics) - {"founder", "founded", "listing"}))
-        and not any(contains(norm, w) for w in WHO_WORDS)
-        and not (any(contains(norm, w) for w in _WHICH_ONE) and not any(contains(norm, w) for w in QUANTITY_WORDS))
-    )
-    return Query(
-        text=question.strip(),
-        language="zh" if has_cjk(question) else "en",
-        companies=companies,
-        metrics=metrics,
-        periods=periods,
-        wants_number=wants_number,
-        wants_date=wants_date,
-        key_terms=tuple(_key_terms(question, registry)),
-        products=tuple(product_codes(question)),
-        organisations=tuple(organisations(question, registry, _vocabulary(registry)[0])),
-        qualifiers=qualifiers(question),
-        period=period_ask(question),
-        names=tuple(_names(question)),
-        units=asked_units(question),
-    )
-
-
-@lru_cache(maxsize=4)
-def _vocabulary(registry: Registry) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Metric and period words, company-alias tokens and aliases: computed once per registry."""
-    covered = frozenset(normalise_for_match(w) for words in (*METRICS.values(), *PERIOD_PARTS.values()) for w in words)
-    alias_tokens = frozenset(t for name in registry.all_names() for t in tokenize(name))
-    alias_text = frozenset(normalise_for_match(n) for n in registry.all_names())
-    return covered, alias_tokens, alias_text
-
-
-def _key_terms(question: str, registry: Registry) -> list[str]:
-    """Content words the evidence must cover: not stopwords, metrics, periods, companies or generic words."""
-    covered, alias_tokens, alias_text = _vocabulary(registry)
-    terms: list[str] = []
-    chinese = has_cjk(question)
-    norm = normalise_for_match(question)
-    phrases = " ".join(w for w in covered if " " in w and contains(norm, w))  # "gross margin", "first half"
-    for token in dict.fromkeys(tokenize(_QUESTION_WORDS.sub(" ", question))):
-        if token in GENERIC_TERMS or token in covered or token in alias_tokens or token in alias_text:
-            continue
-        if token.isascii() and contains(phrases, token):
-            continue
-        if _YEAR.fullmatch(token) or any(token in w for w in covered if len(token) >= 2 and not token.isascii()):
-            continue
-        if token.isascii() and not _english_key(token, question, chinese):
-            continue
-        if not token.isascii() and len(token) < 2:
-            continue
-        if any(token != other and token in other for other in terms):
-            continue
-        terms = [t for t in terms if t not in token]
-        terms.append(token)
-    return terms
+_EACH = re.compile(
+    r"各|分别|和|与|及|比较|对比|相比|(?<![a-z])(?:and|both|respectively|compare|compared|vs|versus)(?![a-z])"
+)
 
 
 # Question words, cut out before segmenting so that 哪天上会 does not yield 天上.
@@ -211,21 +356,6 @@ _FUNCTION_CHARS = re.compile(r"[的之了是在和与及其这那多少几哪个
 _NAME = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:科技|股份|智能|半导体|微电子|集团)")
 
 
-def strong_terms(question: str, registry: Registry) -> list[str]:
-    """Product codes (S4000, 910C) and company-like names (登临科技) the evidence must mention, or the answer is
-    about something else. Number formats (FP16), periods (H1, FY24) and known companies are not included."""
-    norm = normalise_for_match(question)
-    known = _vocabulary(registry)[2]  # the normalised aliases, computed once per registry
-    codes = [c.replace(" ", "") for c in _CODE.findall(norm) if not _FORMAT_CODE.match(c.replace(" ", ""))]
-    codes = [c for c in codes if c not in known and not c.isdigit() and not _YEAR.fullmatch(c)]
-    names = [
-        m.group(0)
-        for m in _NAME.finditer(norm)
-        if not registry.mentions(m.group(0)) and not _FUNCTION_CHARS.search(m.group(1))
-    ]
-    return list(dict.fromkeys(codes + names))
-
-
 FOLLOW_UP_MARKERS = (
     "呢",
     "那",
@@ -239,124 +369,6 @@ FOLLOW_UP_MARKERS = (
     " its ",
     " it ",
     "their",
-)
-
-
-def with_history(query: Query, history: Sequence[str], registry: Registry) -> Query:
-    """Fill what a follow-up leaves out (company, metric, period) from the earlier questions."""
-    if not history:
-        return query
-    previous = [analyse(q, registry) for q in history]
-    inherited: dict[str, Any] = {}
-    companies, metrics, periods = query.companies, query.metrics, query.periods
-    products, period = query.products, query.period
-    if not companies and not query.organisations:  # a newly named organisation never takes the previous subject
-        source = next((p for p in reversed(previous) if p.companies or p.organisations), None)
-        if source and source.companies:
-            companies = source.companies
-            inherited["companies"] = list(companies)
-        if source and source.organisations:
-            inherited["organisations"] = list(source.organisations)
-        if source and not products and source.products:
-            products = source.products
-            inherited["products"] = list(products)
-    last = previous[-1]
-    if not query.main_metrics and last.metrics:
-        metrics = tuple(dict.fromkeys((*last.metrics, *metrics)))
-        inherited["metrics"] = list(metrics)
-    if not periods and not period.part and last.periods and (inherited or _short(query.text)):
-        periods, period = last.periods, last.period
-        inherited["periods"] = [f"{p.year}{p.part}" for p in periods]
-    if not inherited:
-        return query
-    wants_number = query.wants_number or (last.wants_number and "metrics" in inherited)
-    organisations = tuple(inherited.get("organisations", query.organisations))
-    return replace(
-        query,
-        companies=companies,
-        metrics=metrics,
-        periods=periods,
-        wants_number=wants_number,
-        inherited=inherited,
-        products=products,
-        organisations=organisations,
-        period=period,
-    )
-
-
-def question_parts(query: Query, registry: Registry) -> list[Query]:
-    """The separately asked parts of a multi-part question (募资多少、发行多少股？ / at what price …, and how many
-    shares …), each a query of its own that takes the whole question's subject, products and period when it names
-    none; [] for a question asking one thing."""
-    clauses = [c.strip() for c in clause_texts(query.text)]
-    asking = [c for c in clauses if ASKING.search(normalise_for_match(c))]
-    if len(asking) < 2:
-        return _item_parts(query, registry) or _metric_parts(query)
-    return [each for part in _clause_parts(query, asking, registry) for each in (_metric_parts(part) or [part])]
-
-
-def _clause_parts(query: Query, asking: list[str], registry: Registry) -> list[Query]:
-    """One query per asking clause, taking what it does not name from the whole question."""
-    parts = []
-    for clause in asking:
-        part = analyse(clause, registry)
-        parts.append(
-            replace(
-                part,
-                companies=part.companies or query.companies,
-                products=part.products or query.products,
-                periods=part.periods or query.periods,
-                period=part.period if (part.period.labels or part.period.part) else query.period,
-                organisations=part.organisations or query.organisations,
-                qualifiers=part.qualifiers | query.qualifiers,
-                metrics=_part_metrics(part, query),
-            )
-        )
-    return parts
-
-
-def _item_parts(query: Query, registry: Registry) -> list[Query]:
-    """ "一期、二期、三期的规模各是多少" asks about each listed item: one part per item, which its sentence must name.
-    Lists of companies or metrics are parts of their own kind (see ``_metric_parts``)."""
-    m = _ENUMERATION.search(normalise_for_match(query.text))
-    if m is None:
-        return []
-    items = m.group(1).split("、")
-    shortest = min(len(item) for item in items)
-    items = [item[-shortest:] for item in items]
-    if any(find_metrics(item) or registry.mentions(item) for item in items):
-        return []
-    return [replace(query, required=(item,)) for item in items]
-
-
-_ENUMERATION = re.compile(r"((?:[^、的，,?？\s]{1,8}、)+[^、的，,?？\s]{1,8})(?=的|分别|各)")
-
-
-def _part_metrics(part: Query, whole: Query) -> tuple[str, ...]:
-    """A part's own metrics; a part asking only for a change (同比涨了多少) is about the whole question's metric."""
-    if part.main_metrics:
-        return part.metrics
-    if part.metrics:
-        return (*whole.main_metrics, *part.metrics)
-    return () if part.units or part.wants_date else whole.metrics
-
-
-def _metric_parts(query: Query) -> list[Query]:
-    """ "营收和净利润各是多少" asks one figure per metric, "海光和寒武纪营收各多少" one per company: one part for each
-    company and metric."""
-    metrics, companies = query.main_metrics, query.companies
-    if max(1, len(metrics)) * max(1, len(companies)) < 2 or not _EACH.search(normalise_for_match(query.text)):
-        return []
-    growth = tuple(m for m in query.metrics if m in MODIFIER_METRICS)
-    return [
-        replace(query, metrics=(m, *growth) if m else query.metrics, companies=(c,) if c else ())
-        for c in companies or ("",)
-        for m in metrics or ("",)
-    ]
-
-
-_EACH = re.compile(
-    r"各|分别|和|与|及|比较|对比|相比|(?<![a-z])(?:and|both|respectively|compare|compared|vs|versus)(?![a-z])"
 )
 
 

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from assistant.answer import calculate, extractive, notes, working
 from assistant.answer.extractive import Candidate
-from assistant.answer.gate import question_word
-from assistant.answer.query import Query, question_parts, strong_terms
+from assistant.answer.gate import Gate
+from assistant.answer.query import Planner, Query
 from assistant.entities import Registry
 from assistant.store import Store
 from assistant.text import normalise_for_match
@@ -26,11 +26,17 @@ from assistant.types import Answer, Hit
 @dataclass(frozen=True)
 class Context:
     """What strategies may use besides the question and its evidence: the store (facts for operands and
-    conflicts), the registry, and a search for extra evidence (a calculation's operands)."""
+    conflicts), the planner (parts of a question), the relevance gate, and a search for extra evidence (a
+    calculation's operands). Both planner and gate hold the one registry and vocabulary."""
 
     store: Store
-    registry: Registry
+    planner: Planner
+    gate: Gate
     search: Callable[[Query, Sequence[str]], list[Hit]]
+
+    @property
+    def registry(self) -> Registry:
+        return self.planner.registry
 
 
 class Strategy(Protocol):
@@ -48,12 +54,12 @@ def calculation(query: Query, hits: list[Hit], context: Context) -> Answer | Non
     extra = calculate.support_queries(kind, query, context.registry)
     if extra:
         evidence += context.search(query, extra)
-    plan = calculate.plan(kind, query, context.store, evidence)
+    plan = calculate.plan(kind, query, context.store, evidence, context.registry)
     quotable = kind in calculate.QUOTABLE or not plan.facts
     if plan.calculation is None and quotable and kind not in calculate.GIVEN and not calculate.explicit(query):
         return None  # the plain answer quotes what the sources state instead
     plan.stated += calculate.stated_estimates(kind, query, evidence, context.registry)
-    text, citations, calculations = working.compose(query, plan, context.registry)
+    text, citations, calculations = working.compose(query, plan, context.registry, context.planner.vocabulary)
     # A calculation that could not be done is a refusal, even when it lists the figures the sources do give.
     refused = plan.calculation is None
     return Answer(text, refused, citations, language=query.language, calculations=calculations)
@@ -63,17 +69,20 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     """The best evidence sentences, cited, with conflicting figures and "as of" dates noted; or a refusal naming
     what no sentence covers."""
     misses: Counter[str] = Counter()
-    found = extractive.candidates(query, hits, context.registry, misses)
-    chosen = extractive.select(query, found)
+    found = extractive.candidates(query, hits, context.gate, misses)
+    metrics = context.planner.vocabulary.metrics
+    chosen = extractive.select(query, found, metrics)
     missing = extractive.uncovered_terms(query, chosen) if chosen else []
     evidence = " ".join(normalise_for_match(c.hit.text) for c in chosen)
-    absent = [t for t in strong_terms(query.text, context.registry) if t not in evidence.replace(" ", "")]
+    strong = context.planner.strong_terms(query.text)
+    absent = [t for t in strong if t not in evidence.replace(" ", "")]
     if not chosen:  # name what no evidence mentions, else what the closest sentences lacked
         searched = "".join(normalise_for_match(h.text) for h in hits).replace(" ", "")
-        unknown = [t for t in strong_terms(query.text, context.registry) if t not in searched]
-        parts = unknown or [extractive.missing_part(m, query.language) for m, _ in misses.most_common(1)]
+        unknown = [t for t in strong if t not in searched]
+        closest = misses.most_common(1)
+        parts = unknown or [extractive.missing_part(m, query.language, context.gate) for m, _ in closest]
         return Answer(extractive.refusal(query, parts), True, [], language=query.language)
-    if absent or _unknown_subject(query, missing):
+    if absent or _unknown_subject(query, missing, context.gate):
         return Answer(extractive.refusal(query, absent or missing), True, [], language=query.language)
     answered = _each_part(query, hits, chosen, context)
     if isinstance(answered, Answer):
@@ -106,10 +115,11 @@ def answer(query: Query, hits: list[Hit], context: Context) -> Answer:
 def _each_part(query: Query, hits: list[Hit], chosen: list[Candidate], context: Context) -> list[Candidate] | Answer:
     """A multi-part question gets the best sentence for each part; a part no sentence answers makes the whole
     answer a refusal that names it (what was found for the other parts is shown, marked as incomplete)."""
-    parts = question_parts(query, context.registry)
+    parts = context.planner.parts(query)
     if not parts:
         return chosen
-    best = [extractive.select(part, extractive.candidates(part, hits, context.registry)) for part in parts]
+    metrics = context.planner.vocabulary.metrics
+    best = [extractive.select(part, extractive.candidates(part, hits, context.gate), metrics) for part in parts]
     lacking = [part.text for part, found in zip(parts, best, strict=True) if not found]
     merged: list[Candidate] = []
     for cand in [found[0] for found in best if found] + chosen:
@@ -123,8 +133,8 @@ def _each_part(query: Query, hits: list[Hit], chosen: list[Candidate], context: 
     return Answer(text, True, citations, language=query.language)
 
 
-def _unknown_subject(query: Query, missing: list[str]) -> bool:
+def _unknown_subject(query: Query, missing: list[str], gate: Gate) -> bool:
     """Unless both company and metric are known, most of the question's content words must be in the evidence."""
     known = bool(query.companies) and bool(query.main_metrics)
-    terms = [t for t in query.key_terms if not question_word(t)]  # 多大, 哪天: they ask, they name nothing
+    terms = [t for t in query.key_terms if not gate.question_word(t)]  # 多大, 哪天: they ask, they name nothing
     return not known and bool(terms) and len([t for t in missing if t in terms]) * 2 > len(terms)

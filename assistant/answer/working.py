@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from assistant.answer.calculate import Plan
 from assistant.answer.extractive import make_citation
-from assistant.answer.lexicon import METRICS
 from assistant.answer.operands import period_key, period_text
 from assistant.answer.query import Query
 from assistant.calculator import ops
@@ -17,6 +16,7 @@ from assistant.conflicts import SourcedFact
 from assistant.entities import Registry
 from assistant.periods import parse_periods
 from assistant.types import Citation
+from assistant.vocabulary import Vocabulary
 
 KIND_NAMES = {
     "proceeds": ("募资额 = 发行股数 × 每股价格", "proceeds = shares × price per share"),
@@ -32,19 +32,6 @@ KIND_NAMES = {
     "convert_units": ("单位换算", "unit conversion"),
     "expression": ("算式", "expression"),
 }
-EN_METRICS = {
-    "revenue": "revenue",
-    "net_loss": "net loss",
-    "net_profit": "net profit",
-    "rd": "R&D spending",
-    "proceeds": "IPO proceeds",
-    "offer_price": "offer price",
-    "shares_offered": "shares offered",
-    "market_cap": "market value",
-    "gross_margin": "gross margin",
-    "backlog": "order backlog",
-    "market_share": "market share",
-}
 
 
 OPERAND_NAMES = {
@@ -56,7 +43,9 @@ OPERAND_NAMES = {
 }
 
 
-def compose(query: Query, plan: Plan, registry: Registry) -> tuple[str, list[Citation], list[ops.Calculation]]:
+def compose(
+    query: Query, plan: Plan, registry: Registry, vocabulary: Vocabulary
+) -> tuple[str, list[Citation], list[ops.Calculation]]:
     """The answer text, its citations and the calculation (if one could be done)."""
     zh = query.language == "zh"
     citations: list[Citation] = []
@@ -74,10 +63,10 @@ def compose(query: Query, plan: Plan, registry: Registry) -> tuple[str, list[Cit
     lines: list[str] = list(stated)
     if calc is None:
         lines.append(_missing_line(plan, zh))
-        lines += [_fact_line(f, cite(f), registry, zh) for f in plan.facts]
+        lines += [_fact_line(f, cite(f), registry, vocabulary, zh) for f in plan.facts]
     else:
         lines += _result_lines(calc, zh)
-        lines += _operand_lines(calc, plan, cite, registry, zh)
+        lines += _operand_lines(calc, plan, cite, registry, vocabulary, zh)
         lines += [("假设：" if zh else "Assumes: ") + (a[0] if zh else a[1]) for a in plan.assumptions]
     if not stated:
         lines += [_stated_line(f, cite(f), zh) for f in plan.stated]
@@ -138,13 +127,13 @@ def _result_lines(calc: ops.Calculation, zh: bool) -> list[str]:
     return lines
 
 
-def _operand_lines(calc, plan, cite, registry, zh):  # type: ignore[no-untyped-def]
+def _operand_lines(calc, plan, cite, registry, vocabulary, zh):  # type: ignore[no-untyped-def]
     by_quote = {f.quote: f for f in plan.facts}
     lines = []
     for operand in calc.operands:
         fact = by_quote.get(operand.quote) if operand.quote else None
         if fact is not None:
-            lines.append(_fact_line(fact, cite(fact), registry, zh))
+            lines.append(_fact_line(fact, cite(fact), registry, vocabulary, zh))
         elif operand.name != "burn period":
             where = "问题中给出" if zh else "given in the question"
             text = operand.quantity.text or render(operand.quantity, "zh" if zh else "en")
@@ -153,28 +142,19 @@ def _operand_lines(calc, plan, cite, registry, zh):  # type: ignore[no-untyped-d
     return lines
 
 
-def _fact_line(f: SourcedFact, n: int, registry: Registry, zh: bool) -> str:
+def _fact_line(f: SourcedFact, n: int, registry: Registry, vocabulary: Vocabulary, zh: bool) -> str:
     meta = f.hit.metadata
     who, when = meta.get("publisher", ""), meta.get("published", "")
     q = f.fact.quantity
     if zh:
-        name = f"{registry[f.fact.company].name_zh}{period_text(f.fact.period, True)}{_metric_zh(f.fact.metric)}"
+        name = f"{registry[f.fact.company].name_zh}{period_text(f.fact.period, True)}{vocabulary.label(f.fact.metric)}"
         return f"· {name}：{q.text}（{who}，{when}：“{f.quote}”）[{n}]"
     period = period_text(f.fact.period, False)
-    name = f"{registry[f.fact.company].name_en} {_metric_en(f.fact.metric)}" + (f", {period}" if period else "")
+    name = f"{registry[f.fact.company].name_en} {vocabulary.label(f.fact.metric, 'en')}"
+    name += f", {period}" if period else ""
     shown = render(q, "en")
     original = f" ({q.text})" if q.text and q.text != shown else ""
     return f"· {name}: {shown}{original}, per {who}, {when}: “{f.quote}” [{n}]"
-
-
-def _metric_zh(metric: str) -> str:
-    base, _, growth = metric.partition(".")
-    return METRICS.get(base, (base,))[0] + ("增长" if growth else "")
-
-
-def _metric_en(metric: str) -> str:
-    base, _, growth = metric.partition(".")
-    return EN_METRICS.get(base, base.replace("_", " ")) + (" growth" if growth else "")
 
 
 def _missing_line(plan: Plan, zh: bool) -> str:

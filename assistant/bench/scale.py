@@ -50,8 +50,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.bench.measure import p95, peak_rss_mb
 from assistant.config import Settings
 from assistant.entities import default_registry
+from assistant.ingest.enrich import Enricher
 from assistant.tokenize import DOMAIN_WORDS, STOPWORDS
 from assistant.types import Chunk, Document
+from assistant.vocabulary import shipped
 
 SEED = 20251222
 DIM = 384
@@ -248,10 +250,19 @@ def _unit(vec: np.ndarray) -> np.ndarray:
     return vec / norm if norm else vec
 
 
+def metadata(doc: Document, chunks: list[Chunk], enricher: Enricher) -> list[dict[str, Any]]:
+    """What ingest stores beside each chunk (``Store.put_document``'s metadata, with the real enrichment)."""
+    from assistant.store import chunk_metadata
+
+    return [chunk_metadata(doc, c, len(chunks), enricher.chunk_metadata(doc, c)) for c in chunks]
+
+
 # -- the two phases (run in a subprocess each) ---------------------------------------------------------------------
 def build(size: int, folder: Path, seed: int = SEED) -> dict[str, Any]:
     """Write ``size`` synthetic chunks to a new store in ``folder`` and build BM25; the timings and footprint."""
-    from assistant.store import Store, _metadata
+    from assistant.store import Store
+
+    enricher = Enricher(default_registry(), shipped())
 
     shutil.rmtree(folder, ignore_errors=True)
     embedder = SyntheticEmbeddings(seed=seed)
@@ -264,7 +275,7 @@ def build(size: int, folder: Path, seed: int = SEED) -> dict[str, Any]:
         started = time.perf_counter()
         vectors = embedder.matrix([c.text for c in chunks])
         mark = time.perf_counter()
-        metadatas = [_metadata(doc, c, len(chunks)) for c in chunks]
+        metadatas = metadata(doc, chunks, enricher)
         timers["annotate_s"] += time.perf_counter() - mark
         timers["generate_s"] += mark - started
         batch.add(chunks, vectors, metadatas)

@@ -184,11 +184,24 @@ def _percent_confusion(expected: Expected, found: list[Quantity]) -> bool:
     return False
 
 
+_MODEL_NUMBER = r"(?<![A-Za-z0-9])[A-Z]{2,}[A-Za-z]*[ -]?{number}(?![0-9.])"
+
+
+def _model_number(expected: Expected, text: str) -> bool:
+    """A case whose figure is a model number (GTX 1080, MTT S4000) is stated by naming that model: the parser
+    rightly keeps model numbers out of figures, so only a unitless whole number is looked for this way."""
+    value = expected.value
+    if value is None or expected.unit or expected.currency or value != value.to_integral_value():
+        return False
+    return re.search(_MODEL_NUMBER.replace("{number}", str(int(value))), text) is not None
+
+
 def _figures(result: Score, case: Case, text: str) -> None:
-    found = parse_quantities(_MARK.sub(" ", text))
+    plain = _MARK.sub(" ", text)
+    found = parse_quantities(plain)
     result.figures_expected = len(case.figures)
     for expected in case.figures:
-        if _stated(expected, found, strict_units=True):
+        if _stated(expected, found, strict_units=True) or _model_number(expected, plain):
             result.figures_matched += 1
         elif _percent_confusion(expected, found):
             result.percent_confusions += 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from assistant.embeddings import CountingEmbeddings
 from assistant.errors import IngestError
 from assistant.ingest.chunking import chunk_document
+from assistant.ingest.enrich import Enricher
 from assistant.ingest.loaders import is_supported, load
 from assistant.store import DocRecord, Store
 from assistant.text import normalise
@@ -63,6 +64,7 @@ def embedding_text(title: str, text: str) -> str:
 def ingest(
     store: Store,
     paths: Iterable[Path],
+    enricher: Enricher,
     *,
     max_bytes: int,
     chunk_chars: int,
@@ -70,7 +72,7 @@ def ingest(
     prune: bool = False,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Bring the store in step with the files under ``paths``."""
+    """Bring the store in step with the files under ``paths``, each chunk enriched by ``enricher``."""
     import time
 
     started = time.perf_counter()
@@ -100,7 +102,7 @@ def ingest(
             continue
         chunks = chunk_document(doc, chunk_chars, chunk_overlap)
         vectors = counter.embed_documents([embedding_text(doc.title, c.text) for c in chunks])
-        store.put_document(doc, chunks, vectors)
+        store.put_document(doc, chunks, vectors, [enricher.chunk_metadata(doc, c) for c in chunks])
         if twin and twin.doc_id != doc.doc_id:
             store.delete_document(twin.doc_id)  # the same content moved to a new path
         (report.replaced if previous else report.added).append(doc.path)

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from assistant.answer import extractive
+from assistant.answer.gate import Gate
 from assistant.answer.query import Query
 from assistant.calculator.ops import Calculation
 from assistant.calculator.render import render
@@ -44,11 +45,12 @@ def system_prompt() -> str:
     return resources.files("assistant.llm").joinpath("prompts/answer.md").read_text(encoding="utf-8")
 
 
-def numbered_sources(query: Query, hits: list[Hit], registry: Registry, base: Answer) -> list[Citation]:
-    """The citations of the offline answer first (their numbers stay), then further evidence sentences."""
+def numbered_sources(query: Query, hits: list[Hit], gate: Gate, base: Answer) -> list[Citation]:
+    """The citations of the offline answer first (their numbers stay), then further evidence sentences the
+    relevance gate admits."""
     sources = [c for c in base.citations if not looks_like_instruction(c.quote)]
     seen = {normalise_for_match(c.quote) for c in sources}
-    for cand in extractive.candidates(query, hits, registry):
+    for cand in extractive.candidates(query, hits, gate):
         if len(sources) >= MAX_SOURCES:
             break
         key = normalise_for_match(cand.text)
@@ -106,7 +108,7 @@ def answer(
     question: str,
     query: Query,
     hits: list[Hit],
-    registry: Registry,
+    gate: Gate,
     base: Answer,
 ) -> Iterator[str | Answer]:
     """Stream the model's draft (growing text), then yield the checked :class:`Answer`.
@@ -115,11 +117,11 @@ def answer(
     """
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    sources = numbered_sources(query, hits, registry, base)
+    sources = numbered_sources(query, hits, gate, base)
     calculations = list(base.calculations)
     messages: list[Any] = [
         SystemMessage(system_prompt()),
-        HumanMessage(user_message(question, query, sources, calculations, base.conflicts, registry)),
+        HumanMessage(user_message(question, query, sources, calculations, base.conflicts, gate.registry)),
     ]
     try:
         draft = yield from _converse(model, settings, messages, calculations)

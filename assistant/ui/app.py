@@ -75,8 +75,9 @@ class ChatHandler:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.max_chars = assistant.settings.max_question_chars
-        self.names = {cid: c.name_zh for cid, c in assistant.registry.companies.items()}
-        self.names_en = {cid: c.name_en for cid, c in assistant.registry.companies.items()}
+        companies = assistant.registry.companies.items()
+        self.names = assistant.vocabulary.labels("zh") | {cid: c.name_zh for cid, c in companies}
+        self.names_en = assistant.vocabulary.labels("en") | {cid: c.name_en for cid, c in companies}
         # The bundled C embedder and the lazily loaded BM25 index are not documented as thread-safe; answering takes
         # tens of milliseconds of CPU, so one answer at a time costs little on two cores and rules out a data race.
         self._lock = threading.Lock()

@@ -12,9 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.answer.lexicon import METRICS
 from assistant.answer.operands import period_text
-from assistant.answer.working import EN_METRICS, KIND_NAMES, OPERAND_NAMES
+from assistant.answer.working import KIND_NAMES, OPERAND_NAMES
 from assistant.calculator.ops import Calculation
 from assistant.calculator.render import render
 from assistant.numbers import parse_quantities
@@ -107,7 +106,7 @@ def sources_html(answer: Answer, question: str, max_chars: int, names: Mapping[s
         answer: the final answer.
         question: the question it answers (tells an input problem from a refusal).
         max_chars: the question length limit.
-        names: company id → display name, for the conflict headings.
+        names: company and metric id → display name, for the conflict headings.
     """
     zh = answer.language == "zh"
     if answer.refused:
@@ -171,7 +170,7 @@ def _conflict_html(
     by_n = {c.n: c for c in citations}
     company = names.get(str(conflict.get("company", "")), str(conflict.get("company", "")))
     metric = str(conflict.get("metric", ""))
-    metric = _metric_zh(metric) if zh else EN_METRICS.get(metric, metric)
+    metric = names.get(metric, metric)
     heading = f"{company} {conflict.get('period', '')} {metric}".strip()
     reason = _REASONS.get(str(conflict.get("reason", "")), ("", ""))[0 if zh else 1]
     cells = []
@@ -191,11 +190,6 @@ def _conflict_html(
         f"<div><b>{html.escape(heading)}</b> — {html.escape(reason)}</div>"
         f'<div class="ga-conflict">{"".join(cells)}</div>'
     )
-
-
-def _metric_zh(metric: str) -> str:
-    words = METRICS.get(metric)
-    return words[0] if words else metric
 
 
 def _check_html(answer: Answer, zh: bool) -> str:
@@ -243,7 +237,7 @@ def calculation_markdown(calc: Calculation, answer: Answer, names: Mapping[str, 
     Args:
         calc: one of ``answer.calculations``.
         answer: the answer it belongs to (language, citations, assumption lines).
-        names: company id → display name, for the operand names.
+        names: company and metric id → display name, for the operand names.
     """
     zh = answer.language == "zh"
     lang = "zh" if zh else "en"
@@ -275,8 +269,6 @@ def operand_name(name: str, zh: bool, names: Mapping[str, str] | None = None) ->
     for word in name.split():
         if names and word in names:
             words.append(names[word])
-        elif word in EN_METRICS:
-            words.append(_metric_zh(word) if zh else EN_METRICS[word])
         else:
             words.append(_WORDS_ZH.get(word, period_text(word, True)) if zh else period_text(word, False))
     return " ".join(words)
