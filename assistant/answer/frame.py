@@ -90,8 +90,9 @@ _REPORTING_VERB = re.compile(
     r"(?<=[\u4e00-\u9fff]{2})(预测|预计|表示|认为|宣布|公布|披露|发布|称)(?=\d|的|今年|去年|明年)"
 )
 _NOT_A_NAME_START = re.compile(
-    r"^(?:[他她那它其这该此每各哪谁什怎如为请按若假截根从与和对近今去明上下前第一二三四五六七八九十几多全美]|中国|国产|国内|国家)"
+    r"^(?:[他她那它其这该此每各哪谁什怎如为请按若假截根从与和对近今去明上下前第一二三四五六七八九十几多全美是有]|中国|国产|国内|国家)"
 )
+_ASKS = re.compile(r"谁|哪|什么|怎|为何|是否|多少")  # 是谁表示倚天710…: a question's words, not a name
 
 
 def organisations(text: str, registry: Registry, vocabulary: frozenset[str] = frozenset()) -> list[str]:
@@ -106,6 +107,7 @@ def organisations(text: str, registry: Registry, vocabulary: frozenset[str] = fr
     if (
         opening
         and not _NOT_A_NAME_START.match(opening)
+        and not _ASKS.search(opening)
         and not registry.mentions(opening)
         and not any(word in opening for word in vocabulary if len(word) >= 2)
     ):
