@@ -22,7 +22,7 @@ from assistant.ingest.pipeline import IngestReport, Progress, ingest
 from assistant.manifest import build_manifest, fingerprint
 from assistant.retrieval import search
 from assistant.store import SCHEMA, Filters, Store
-from assistant.text import has_cjk
+from assistant.text import has_cjk, normalise_for_match
 from assistant.types import Answer, Hit
 from assistant.verify import verify
 from assistant.vocabulary import Vocabulary, shipped
@@ -278,6 +278,7 @@ class Assistant:
         if query.language != "en":
             return [self._dense_query(query)]
         chinese = [self.registry[c].name_zh for c in query.companies]
+        chinese += [self.vocabulary.names[n][0] for n in self.vocabulary.names_in(normalise_for_match(query.text))]
         chinese += [w for m in query.metrics for w in [x for x in self.vocabulary.metrics[m] if not x.isascii()][:4]]
         chinese += [f"{p.year}年{self._part_word(p.part, 'zh')}" for p in query.periods]
         return [self._dense_query(query), " ".join(chinese)]

@@ -2,7 +2,8 @@
 
 - ``vocabulary.yaml``: metrics, modifier metrics, part-of-year periods, question words, measure qualifiers;
 - ``attributes.yaml``: attributes a question may ask about that no metric covers (存货, die area …);
-- ``glossary.yaml``: how English question words are written in Chinese news text.
+- ``glossary.yaml``: how English question words are written in Chinese news text;
+- ``names.yaml``: organisations, chip families and publishers outside the registry, English → Chinese forms.
 
 ``Vocabulary.load()`` reads the shipped files (or a folder holding the same three files). The object is built once
 by whoever wires the assistant and passed explicitly to the planner, the relevance gate, the strategies and ingest's
@@ -12,6 +13,7 @@ enrichment; its ``digest`` goes into the index manifest, so a changed word re-en
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -25,7 +27,7 @@ from assistant.errors import ConfigError
 from assistant.glossary import lookup, parse_glossary
 from assistant.text import has_word, normalise_for_match
 
-FILES = ("vocabulary.yaml", "attributes.yaml", "glossary.yaml")
+FILES = ("vocabulary.yaml", "attributes.yaml", "glossary.yaml", "names.yaml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is there: 10x faster
 Words = tuple[str, ...]
 
@@ -46,6 +48,7 @@ class Vocabulary:
     attributes: Mapping[str, Words]
     glossary: Mapping[str, Words]
     english_labels: Mapping[str, str]
+    names: Mapping[str, Words]
     digest: str = ""
 
     @classmethod
@@ -53,15 +56,20 @@ class Vocabulary:
         """The vocabulary in ``folder`` (the three files), or the one shipped with the package."""
         texts = [_read(folder, name) for name in FILES]
         try:
-            main, attributes, glossary = (yaml.load(text, Loader=_LOADER) or {} for text in texts)
-            return cls._build(main, attributes, glossary, _digest(texts))
+            main, attributes, glossary, names = (yaml.load(text, Loader=_LOADER) or {} for text in texts)
+            return cls._build(main, attributes, glossary, names, _digest(texts))
         except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
             where = folder or "assistant/data"
             raise ConfigError(f"the vocabulary in {where} is malformed: {type(error).__name__}: {error}") from error
 
     @classmethod
     def _build(
-        cls, main: dict[str, Any], attributes: dict[str, Any], glossary: dict[str, Any], digest: str
+        cls,
+        main: dict[str, Any],
+        attributes: dict[str, Any],
+        glossary: dict[str, Any],
+        names: dict[str, Any],
+        digest: str,
     ) -> Vocabulary:
         asks = main["question_words"]
         strict = frozenset(main["strict"])
@@ -78,6 +86,7 @@ class Vocabulary:
             attributes=_word_map(attributes),
             glossary=parse_glossary(glossary),
             english_labels={str(k): str(v) for k, v in main["english_labels"].items()},
+            names={" ".join(str(k).lower().split()): _words(v) for k, v in names.items()},
             digest=digest,
         )
 
@@ -115,6 +124,19 @@ class Vocabulary:
         """Every qualifier word (they frame a question; they are never a required term of their own)."""
         return tuple(w for values in self.qualifier_groups.values() for words in values.values() for w in words)
 
+    def names_in(self, norm: str) -> list[str]:
+        """The listed names a normalised English text uses, longest first, none inside another found one."""
+        found: list[tuple[int, int, str]] = []
+        for name in sorted(self.names, key=len, reverse=True):
+            for m in _whole_name(name).finditer(norm):
+                if not any(a <= m.start() and m.end() <= b for a, b, _ in found):
+                    found.append((m.start(), m.end(), name))
+        return list(dict.fromkeys(name for _, _, name in found))
+
+    def name_forms(self, name: str) -> Words:
+        """How Chinese text writes a listed name (``"smic"`` → 中芯国际, 中芯), normalised; () if unlisted."""
+        return tuple(normalise_for_match(form) for form in self.names.get(name, ()))
+
     def chinese_terms(self, word: str) -> Words:
         """Chinese renderings of an English word or phrase (``"shipments"`` → ``("出货量", "出货", …)``)."""
         return lookup(self.glossary, word)
@@ -124,6 +146,11 @@ class Vocabulary:
 def shipped() -> Vocabulary:
     """The vocabulary shipped with the package, read once (for the wiring layer and tests)."""
     return Vocabulary.load()
+
+
+@lru_cache(maxsize=1024)
+def _whole_name(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])")
 
 
 @lru_cache(maxsize=8192)

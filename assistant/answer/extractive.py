@@ -15,6 +15,7 @@ from assistant.answer.frame import has_unit
 from assistant.answer.gate import Gate
 from assistant.answer.operands import period_key
 from assistant.answer.query import Query, contains
+from assistant.entities import Registry
 from assistant.facts import MONEY_METRICS, Fact, decode
 from assistant.numbers import parse_quantities
 from assistant.text import has_cjk, normalise_for_match, split_sentences
@@ -75,7 +76,7 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
                 continue
             score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics)
             if score is not None:
-                score += _fact_bonus(query, own_facts)
+                score += _fact_bonus(query, own_facts) + _product_bonus(query, key, gate.registry)
                 candidate.score = score
                 asked = [f.period for f in own_facts if f.metric.split(".")[0] in query.main_metrics and f.period]
                 candidate.period = max(asked, key=period_key, default="")
@@ -149,6 +150,15 @@ def _fact_bonus(query: Query, facts: list[Fact]) -> float:
     return bonus
 
 
+def _product_bonus(query: Query, norm: str, registry: Registry) -> float:
+    """ "Which 昇腾 products": a sentence naming a product right after an asked company's name (昇腾 300I) ranks
+    above one naming other makers' products."""
+    if not query.asks_product or not query.companies:
+        return 0.0
+    names = [normalise_for_match(n) for c in query.companies for n in registry[c].names]
+    return 3.0 if any(re.search(rf"{re.escape(n)}\s?[a-z]{{0,5}}-?\d", norm) for n in names if n) else 0.0
+
+
 def _score(
     query: Query, cand: Candidate, norm: str, question_tokens: set[str], metrics: Mapping[str, tuple[str, ...]]
 ) -> float | None:
@@ -197,10 +207,11 @@ def _has_figure(text: str, units: frozenset[str] = frozenset()) -> bool:
     return any(has_unit(q.unit, q.currency, units) for q in found) if units else bool(found)
 
 
-def uncovered_terms(query: Query, chosen: list[Candidate]) -> list[str]:
-    """Key terms of the question that none of the chosen evidence (sentence, chunk or title) mentions."""
+def uncovered_terms(query: Query, chosen: list[Candidate], gate: Gate) -> list[str]:
+    """Key terms of the question that none of the chosen evidence (sentence, chunk or title) mentions, in the
+    question's words or (for English words) as Chinese text writes them."""
     context = " ".join(normalise_for_match(c.hit.text + " " + str(c.hit.metadata.get("title", ""))) for c in chosen)
-    return [t for t in query.key_terms if t not in context]
+    return [t for t in query.key_terms if not gate.mentioned(t, query, context)]
 
 
 def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str, ...]]) -> list[Candidate]:
@@ -353,6 +364,7 @@ def _line(query: Query, cand: Candidate, citation: Citation) -> str:
 
 _PARTS = {
     "product": ("该型号", "that product model"),
+    "product_answer": ("所问的产品型号", "the product asked for"),
     "period": ("所问期间的数字", "a figure for the period asked"),
     "qualifier": (
         "所问口径的数字（而非累计、分部或其他口径）",

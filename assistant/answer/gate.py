@@ -78,6 +78,9 @@ class Gate:
             return Verdict(False, "subject", about)
         if query.products and not _names_product(query, text, paragraph_before(hit, start)):
             return Verdict(False, "product", about)
+        answers_product = query.asks_product and bool(_other_products(query, text))
+        if query.asks_product and not answers_product:  # "which card": a sentence naming none cannot say
+            return Verdict(False, "product_answer", about)
         if self._measures_otherwise(query, text, section_heading(hit, start)):
             return Verdict(False, "qualifier", about)
         if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
@@ -88,7 +91,8 @@ class Gate:
         absent = self.missing_term(query, norm, context)
         if absent:
             return Verdict(False, absent, about)
-        if not self._covers_question(query, norm if query.language == "zh" else f"{before} {norm}"):
+        covers = answers_product or self._covers_question(query, norm if query.language == "zh" else f"{before} {norm}")
+        if not covers:  # (a sentence naming the asked product and another one answers "which card" by its type)
             return Verdict(False, "terms", about)
         if _WHY.search(normalise_for_match(query.text)) and not _REASON.search(norm):
             return Verdict(False, "reason", about)
@@ -102,7 +106,8 @@ class Gate:
         if (query.main_metrics or query.wants_number) and not why:
             return True
         terms = [t for t in query.key_terms if not self.framed(t)]
-        found = sum(1 for t in terms if t in text or any(z in text for z in self.vocabulary.chinese_terms(t)))
+        v = self.vocabulary
+        found = sum(1 for t in terms if t in text or any(z in text for z in v.name_forms(t) or v.chinese_terms(t)))
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
             return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
         return not terms or found * 2 > len(terms)
@@ -144,16 +149,21 @@ class Gate:
     def _find_required(self, query: Query) -> tuple[tuple[str, ...], ...]:
         norm_text = normalise_for_match(query.text)
         parts = [p for p in _CLAUSE.split(norm_text) if p.strip()] or [""]
-        names = tuple(
+        listed = tuple(self.vocabulary.names_in(norm_text))  # "Jingjia Micro": one name, written 景嘉微 in Chinese
+        inside = " ".join(listed)
+        names = listed + tuple(
             n
             for n in query.names
-            if n in query.key_terms and not self.vocabulary.chinese_terms(n) and not self._in_phrase(n, norm_text)
+            if n in query.key_terms
+            and not has_word(inside, n)
+            and not self.vocabulary.chinese_terms(n)
+            and not self._in_phrase(n, norm_text)
         )
         result = []
         for part in parts:
             attributes = self.vocabulary.attributes.items()
             asked = tuple(f"@{key}" for key, words in attributes if any(_has(part, w) for w in words))
-            result.append(asked + tuple(n for n in names if n in part) + query.required)
+            result.append(asked + tuple(n for n in names if has_word(part, n)) + query.required)
         return tuple(result)
 
     def _in_phrase(self, name: str, question: str) -> bool:
@@ -183,8 +193,17 @@ class Gate:
         required name is in the sentence or its context (the chunk and the document title)."""
         if term.startswith("@"):
             return any(_has(norm, w) for w in self.vocabulary.attributes[term[1:]])
-        chinese = self.vocabulary.chinese_terms(term)
+        chinese = self.vocabulary.name_forms(term) or self.vocabulary.chinese_terms(term)
         return has_word(norm, term) or has_word(context, term) or any(z in context for z in chinese)
+
+    def mentioned(self, term: str, query: Query, context: str) -> bool:
+        """A question word is in the (normalised) context: as written, as Chinese writes a listed name or a glossary
+        word, or (a word of a listed name: "micro" of "Jingjia Micro") through its whole name."""
+        v = self.vocabulary
+        if term in context or any(z in context for z in v.name_forms(term) or v.chinese_terms(term)):
+            return True
+        whole = [n for n in v.names_in(normalise_for_match(query.text)) if has_word(n, term)]
+        return any(z in context for n in whole for z in v.name_forms(n))
 
     def attribute_words(self, term: str) -> tuple[str, ...]:
         """The words of a required attribute (``@inventory`` → 存货, inventory …), or the term itself."""
@@ -239,16 +258,20 @@ def _names_organisation(query: Query, norm: str, before: str, hit: Hit, own: tup
 def _names_product(query: Query, text: str, before: str) -> bool:
     """The sentence names an asked product code exactly (or a member of an asked series: JM9系列 takes JM9231), or
     names none and its paragraph's last code is one."""
-    series = _series(query.text, query.products)
-
-    def asked(code: str) -> bool:
-        return code in query.products or any(code.startswith(s) for s in series)
-
     stated = product_codes(text)
     if stated:
-        return any(asked(code) for code in stated)
+        return any(_asked_product(query, code) for code in stated)
     earlier = product_codes(before)
-    return bool(earlier) and asked(earlier[-1])
+    return bool(earlier) and _asked_product(query, earlier[-1])
+
+
+def _asked_product(query: Query, code: str) -> bool:
+    return code in query.products or any(code.startswith(s) for s in _series(query.text, query.products))
+
+
+def _other_products(query: Query, text: str) -> list[str]:
+    """Product codes the sentence names besides the asked ones (the answer to "which card")."""
+    return [code for code in product_codes(text) if not _asked_product(query, code)]
 
 
 def _series(question: str, codes: tuple[str, ...]) -> tuple[str, ...]:

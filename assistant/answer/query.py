@@ -58,6 +58,7 @@ class Query:
     required: tuple[str, ...] = ()  # words an answering sentence must contain (one item of 一期、二期、三期)
     modifiers: frozenset[str] = frozenset()  # the vocabulary's metrics that refine another (growth, qoq)
     named_order: tuple[str, ...] = ()  # the metrics in the order the question names them
+    asks_product: bool = False  # "which card / 哪款": the answer is a product the question does not name
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
@@ -71,7 +72,9 @@ class Query:
 
 
 # "哪一款显卡" asks for a product, not a figure (unless it also asks 多少).
-_WHICH_ONE = ("哪一款", "哪款", "哪个型号", "哪一个型号", "which card", "which chip", "which model", "which product")
+_WHICH_ONE = re.compile(
+    r"哪(?:一|两|几)?款|哪(?:一)?个型号|which (?:cards?|chips?|models?|products?|gpus?|graphics cards?|processors?)"
+)
 
 
 def find_terms(text: str, table: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -145,11 +148,12 @@ class Planner:
         if asks_who and "founded" in metrics:
             metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
         wants_date = any(contains(norm, w) for w in vocabulary.date_words)
+        asks_product = bool(_WHICH_ONE.search(norm))
         wants_number = (
             not wants_date
             and (asks_quantity or bool(set(metrics) - {"founder", "founded", "listing"}))
             and not asks_who
-            and not (any(contains(norm, w) for w in _WHICH_ONE) and not asks_quantity)
+            and not (asks_product and not asks_quantity)
         )
         return Query(
             text=question.strip(),
@@ -168,6 +172,7 @@ class Planner:
             units=asked_units(question),
             modifiers=vocabulary.modifier_metrics,
             named_order=self._named_order(norm, metrics),
+            asks_product=asks_product,
         )
 
     def _key_terms(self, question: str) -> list[str]:

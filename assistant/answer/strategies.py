@@ -72,7 +72,7 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     found = extractive.candidates(query, hits, context.gate, misses)
     metrics = context.planner.vocabulary.metrics
     chosen = extractive.select(query, found, metrics)
-    missing = extractive.uncovered_terms(query, chosen) if chosen else []
+    missing = extractive.uncovered_terms(query, chosen, context.gate) if chosen else []
     evidence = " ".join(normalise_for_match(c.hit.text) for c in chosen)
     strong = context.planner.strong_terms(query.text)
     absent = [t for t in strong if t not in evidence.replace(" ", "")]
