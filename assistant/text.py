@@ -57,11 +57,12 @@ def _char_t2s(ch: str) -> str:
     return converted if len(converted) == 1 else ch
 
 
-_ASCII_WORD = re.compile(r"^[a-z][a-z -]*$")
+_ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9 -]*$")
 
 
 def has_word(norm: str, word: str) -> bool:
-    """``word`` in normalised text; an English word only whole (not inside a longer word or code)."""
+    """``word`` in normalised text; an English word or code only whole: ``h2`` is not in ``fh210`` or ``h264``,
+    though it is in ``2025h2`` (a letter-digit code stands alone against letters before it and digits after)."""
     if word not in norm:
         return False
     if _ASCII_WORD.match(word):
@@ -71,7 +72,9 @@ def has_word(norm: str, word: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _whole(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
+    before = "a-z" if word[0].isalpha() and any(c.isdigit() for c in word) else "a-z0-9"
+    after = "0-9" if word[-1].isdigit() and any(c.isalpha() for c in word) else "a-z0-9"
+    return re.compile(rf"(?<![{before}]){re.escape(word)}(?![{after}])")
 
 
 def has_cjk(text: str) -> bool:

@@ -110,3 +110,11 @@ def test_a_series_takes_its_members_and_an_exact_code_does_not() -> None:
     gate = Gate(REGISTRY, VOCABULARY)
     assert gate.judge(series, hit, 0, len(sentence), ()).missing != "product"
     assert gate.judge(exact, hit, 0, len(sentence), ()).missing == "product"
+
+
+def test_a_period_code_is_a_whole_word_never_part_of_a_model_code() -> None:
+    from assistant.text import has_word
+
+    assert has_word("2025h2营收", "h2") and has_word("h2 2025", "h2")
+    assert not has_word("fh210显卡", "h2") and not has_word("h264编码", "h2") and not has_word("h100", "h1")
+    assert period_ask("Which Nvidia card does Innosilicon's FH210 perform like?").part == ""

@@ -239,10 +239,15 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
     lead = normalise_for_match(chosen[0].text)
     codes = re.findall(r"[a-z]+\d+[a-z]*", normalise_for_match(query.text))  # BF16, BR100, 910C
     required = [t for t in codes if t in lead]  # model and format codes the best sentence matched, others must too
+    # A product's figure the ingest filed as no fact (60% of an H100) never reaches the conflict notes: other
+    # sources' values of its unit about the same product are shown beside it, as for a doubted figure.
+    unfiled = query.wants_number and bool(query.products) and not _filed(chosen[0])
     runners = [
         c
         for c in found
-        if c not in chosen and c.score >= floor and all(t in normalise_for_match(c.text) for t in required)
+        if c not in chosen
+        and (c.score >= floor or (unfiled and c.score >= chosen[0].score - 4.0 and _new_values(c, chosen[:1])))
+        and all(t in normalise_for_match(c.text) for t in required)
     ]
     # Other sources first (they may disagree), then sentences of a chosen source that add a new kind of figure.
     for same_source in (False, True):
@@ -295,6 +300,12 @@ def latest_lead(query: Query, chosen: list[Candidate]) -> str:
 
 
 _DOUBTED = re.compile(r"到底|究竟|说法不一|是否一致|对得上|(?<![a-z])(?:agree|disagree|conflict|conflicting|differ)")
+
+
+def _filed(cand: Candidate) -> bool:
+    """The ingest read a fact from the sentence (so the conflict notes compare it with other sources)."""
+    stated = decode(str(cand.hit.metadata.get("facts", "")))
+    return any(cand.start <= f.start < cand.end for f in stated)
 
 
 def _new_values(cand: Candidate, chosen: list[Candidate]) -> bool:

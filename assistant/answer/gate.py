@@ -74,7 +74,7 @@ class Gate:
         about = attributed_companies(hit, start, own, self.registry)
         if query.companies and not set(query.companies) & set(about):
             return Verdict(False, "subject", about)
-        if query.organisations and not _names_organisation(query, norm, before, hit, own):
+        if query.organisations and not _names_organisation(query, text, before, hit, own):
             return Verdict(False, "subject", about)
         if query.products and not _names_product(query, text, paragraph_before(hit, start)):
             return Verdict(False, "product", about)
@@ -242,15 +242,17 @@ def _normalised(word: str) -> str:
     return normalise_for_match(word)
 
 
-def _names_organisation(query: Query, norm: str, before: str, hit: Hit, own: tuple[str, ...]) -> bool:
-    """Every asked organisation is named in the sentence, or (the sentence naming no other company) before it in
-    its paragraph or in its document's title."""
+def _names_organisation(query: Query, text: str, before: str, hit: Hit, own: tuple[str, ...]) -> bool:
+    """Every asked organisation is named in the sentence, or (the sentence naming no other company, or naming the
+    asked product: FH210 is compared with 英伟达's card) before it in its paragraph or in its document's title."""
+    norm = normalise_for_match(text)
     title = normalise_for_match(str(hit.metadata.get("title", "")))
+    pinned = any(_asked_product(query, code) for code in product_codes(text)) if query.products else False
     for name in query.organisations:
         key = normalise_for_match(name)
         if key in norm:
             continue
-        if own or not (key in before or key in title):
+        if (own and not pinned) or not (key in before or key in title):
             return False
     return True
 

@@ -1,0 +1,67 @@
+"""Answers beyond a company's figure: names outside the registry asked in English, and "which card" questions.
+
+The articles in ``tests/fixtures/answer_types/`` are written for these tests (invented figures and models).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from tests.conftest import make_assistant
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answer_types"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    a = make_assistant(tmp_path_factory.mktemp("answer-types") / "store")
+    report = a.ingest([FIXTURES])
+    assert report.ok, report.failed
+    return a
+
+
+@pytest.mark.parametrize(
+    ("question", "right", "other"),
+    [
+        ("How much did Innosilicon plan to raise in 2023?", "12.6亿元", "8.4亿元"),
+        ("How much did Denglin plan to raise in 2023?", "8.4亿元", "12.6亿元"),
+    ],
+)
+def test_an_english_question_names_a_company_as_chinese_articles_write_it(
+    assistant: Assistant, question: str, right: str, other: str
+) -> None:
+    """Innosilicon is 芯动科技 and Denglin is 登临科技 (``data/names.yaml``): the English name finds the Chinese
+    sentence, and the other company's raise in the same year is never the answer."""
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert right in answer.text and other not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["芯动科技FH210的性能相当于哪款显卡？", "Which Nvidia card does Innosilicon's FH210 perform like?"],
+)
+def test_which_card_is_answered_by_a_sentence_naming_another_product(assistant: Assistant, question: str) -> None:
+    """ "哪款显卡" asks for a product the question does not name: the sentence comparing FH210 with RTX 2070 answers;
+    FH210's tape-out, process and power sentences (which name no other card) never lead."""
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.text.splitlines()[0].count("RTX 2070") == 1, answer.text
+    assert "流片" not in answer.text.splitlines()[0]
+
+
+def test_which_card_with_no_comparison_in_the_sources_is_refused(assistant: Assistant) -> None:
+    """Goldwasser II is described, but no source compares it with another card: no sentence may answer."""
+    answer = assistant.ask("登临科技Goldwasser II的性能相当于哪款显卡？")
+    assert answer.refused, answer.text
+
+
+def test_a_product_ratio_the_facts_do_not_hold_is_shown_with_the_other_sources_values(assistant: Assistant) -> None:
+    """ "FH210 is 70% of an RTX 2070" is no stored fact, so conflict notes cannot compare it: the answer quotes
+    the vendor's 85% and the review's 70% side by side instead of one of them alone."""
+    answer = assistant.ask("FH210的性能大约是RTX 2070的多少？")
+    assert not answer.refused, answer.text
+    assert "85%" in answer.text and "70%" in answer.text, answer.text
