@@ -73,7 +73,8 @@ class Query:
 
 # "哪一款显卡" asks for a product, not a figure (unless it also asks 多少).
 _WHICH_ONE = re.compile(
-    r"哪(?:一|两|几)?款|哪(?:一)?个型号|which (?:[a-z0-9-]+ ){0,2}(?:cards?|chips?|models?|products?|gpus?|processors?)\b"
+    r"哪(?:一|两|几)?款|哪(?:一)?个型号"
+    r"|which (?:[a-z0-9-]+ ){0,2}(?:cards?|chips?|models?|products?|gpus?|processors?)\b"
 )
 
 
