@@ -65,3 +65,17 @@ def test_a_product_ratio_the_facts_do_not_hold_is_shown_with_the_other_sources_v
     answer = assistant.ask("FH210的性能大约是RTX 2070的多少？")
     assert not answer.refused, answer.text
     assert "85%" in answer.text and "70%" in answer.text, answer.text
+
+
+def test_which_two_names_two_products_of_the_numbered_notice_asked(assistant: Assistant) -> None:
+    """"第2号公告…哪两款" asks for two products of that notice: both of its rows answer, and no row of 第1号."""
+    answer = assistant.ask("2023年第2号公告里入选的是哪两款处理器？")
+    assert not answer.refused, answer.text
+    assert "QX-5100" in answer.text and "QX-5200" in answer.text, answer.text
+    assert "QX-3100" not in answer.text and "QX-3200" not in answer.text, answer.text
+
+
+def test_which_two_with_only_one_product_in_the_sources_is_refused(assistant: Assistant) -> None:
+    """Only one card is ever compared with FH210: "哪两款" gets a refusal saying not all were found, not one card."""
+    answer = assistant.ask("芯动科技FH210的性能相当于哪两款显卡？")
+    assert answer.refused and "RTX 2070" not in answer.text, answer.text

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.answer.frame import has_unit
-from assistant.answer.gate import Gate
+from assistant.answer.gate import Gate, other_products
 from assistant.answer.operands import period_key
 from assistant.answer.query import Query, contains
 from assistant.entities import Registry
@@ -259,7 +259,22 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
             if same_source and not (_new_figures(cand, chosen) or (doubted and _new_values(cand, chosen))):
                 continue
             chosen.append(cand)
+    return _each_product(query, found, chosen)
+
+
+def _each_product(query: Query, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+    """ "哪两款": sentences naming further products until as many as asked are named (one table row each)."""
+    for cand in found:
+        if len(products_named(query, chosen)) >= query.asks_count:
+            break
+        if cand not in chosen and set(other_products(query, cand.text)) - set(products_named(query, chosen)):
+            chosen.append(cand)
     return chosen
+
+
+def products_named(query: Query, chosen: list[Candidate]) -> list[str]:
+    """The products the chosen sentences name besides the asked ones (what a "which" question's answer lists)."""
+    return list(dict.fromkeys(code for c in chosen for code in other_products(query, c.text)))
 
 
 def wants_latest(query: Query) -> bool:

@@ -249,8 +249,11 @@ def label_part(label: str) -> str:
     return (m.group(1) or "") if m else "?"
 
 
-def period_mismatch(ask: PeriodAsk, stated: tuple[str, ...]) -> bool:
-    """True when a sentence's periods cannot answer the asked period."""
+def period_mismatch(ask: PeriodAsk, stated: tuple[str, ...], undated_year: int | None = None) -> bool:
+    """True when a sentence's periods cannot answer the asked period. ``undated_year``: the year a sentence that
+    states no year speaks of (an event question's article year: "8日的说明会上" in a 2024 article is 2024's)."""
+    if undated_year and not any(not _DAY_OR_MONTH.match(s) for s in stated):
+        stated = (*stated, str(undated_year))
     stated_days = {s for s in stated if _DAY.fullmatch(s)}
     if ask.days and stated_days and not stated_days & set(ask.days):
         return True

@@ -78,12 +78,14 @@ class Gate:
             return Verdict(False, "subject", about)
         if query.products and not _names_product(query, text, paragraph_before(hit, start)):
             return Verdict(False, "product", about)
-        answers_product = query.asks_product and bool(_other_products(query, text))
+        answers_product = query.asks_product and bool(other_products(query, text))
         if query.asks_product and not answers_product:  # "which card": a sentence naming none cannot say
             return Verdict(False, "product_answer", about)
         if self._measures_otherwise(query, text, section_heading(hit, start)):
             return Verdict(False, "qualifier", about)
-        if period_mismatch(query.period, sentence_periods(text, _document_year(hit))):
+        event = not (query.wants_number or query.main_metrics)  # who/which/when: the article's year dates it
+        undated = _document_year(hit) if event else None
+        if period_mismatch(query.period, sentence_periods(text, _document_year(hit)), undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
             return Verdict(False, "period", about)
@@ -271,7 +273,7 @@ def _asked_product(query: Query, code: str) -> bool:
     return code in query.products or any(code.startswith(s) for s in _series(query.text, query.products))
 
 
-def _other_products(query: Query, text: str) -> list[str]:
+def other_products(query: Query, text: str) -> list[str]:
     """Product codes the sentence names besides the asked ones (the answer to "which card")."""
     return [code for code in product_codes(text) if not _asked_product(query, code)]
 

@@ -59,6 +59,7 @@ class Query:
     modifiers: frozenset[str] = frozenset()  # the vocabulary's metrics that refine another (growth, qoq)
     named_order: tuple[str, ...] = ()  # the metrics in the order the question names them
     asks_product: bool = False  # "which card / 哪款": the answer is a product the question does not name
+    asks_count: int = 1  # how many it asks for ("哪两款", "which two chips")
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
@@ -76,6 +77,19 @@ _WHICH_ONE = re.compile(
     r"哪(?:一|两|几)?款|哪(?:一)?个型号"
     r"|which (?:[a-z0-9-]+ ){0,2}(?:cards?|chips?|models?|products?|gpus?|processors?)\b"
 )
+
+
+# A numbered item the question names (2024年第2号公告, 第三批名单, 第5轮): the answering sentence, its chunk or its
+# document's title must name the same one.
+_NUMBERED = re.compile(r"第[0-9一二三四五六七八九十]+(?:号|批|届)")
+_COUNT = re.compile(r"哪(两|二|三|四|五|几)(?:款|个|种)|which (two|three|four|five) ")
+_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "几": 2, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _asked_count(norm: str) -> int:
+    """How many products a "which" question asks for: 哪两款 → 2, which three chips → 3, 哪几款 → at least 2."""
+    m = _COUNT.search(norm)
+    return _COUNTS[m.group(1) or m.group(2)] if m else 1
 
 
 def find_terms(text: str, table: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -174,6 +188,8 @@ class Planner:
             modifiers=vocabulary.modifier_metrics,
             named_order=self._named_order(norm, metrics),
             asks_product=asks_product,
+            asks_count=_asked_count(norm) if asks_product else 1,
+            required=tuple(dict.fromkeys(_NUMBERED.findall(norm))),
         )
 
     def _key_terms(self, question: str) -> list[str]:

@@ -84,6 +84,14 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
         return Answer(extractive.refusal(query, parts), True, [], language=query.language)
     if absent or _unknown_subject(query, missing, context.gate):
         return Answer(extractive.refusal(query, absent or missing), True, [], language=query.language)
+    named = extractive.products_named(query, chosen)
+    if query.asks_product and len(named) < query.asks_count:  # "哪两款" answered with one is not an answer
+        short = (
+            f"所问的全部{query.asks_count}款产品"
+            if query.language == "zh"
+            else f"all {query.asks_count} products asked"
+        )
+        return Answer(extractive.refusal(query, [short]), True, [], language=query.language)
     answered = _each_part(query, hits, chosen, context)
     if isinstance(answered, Answer):
         return answered
