@@ -79,3 +79,15 @@ def test_which_two_with_only_one_product_in_the_sources_is_refused(assistant: As
     """Only one card is ever compared with FH210: "哪两款" gets a refusal saying not all were found, not one card."""
     answer = assistant.ask("芯动科技FH210的性能相当于哪两款显卡？")
     assert answer.refused and "RTX 2070" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [("行歌科技的执行总裁是谁？", "王平 [1]"), ("Who is the executive president of Xingge?", "Wang Ping (王平) [1]")],
+)
+def test_who_states_the_person_first(assistant: Assistant, question: str, lead: str) -> None:
+    """A "who" answer opens with the person the quoted sentence names (in pinyin with the characters in English),
+    then the cited sentence."""
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.text.splitlines()[0] == lead, answer.text

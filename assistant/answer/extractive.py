@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from assistant.answer.frame import has_unit
 from assistant.answer.gate import Gate, other_products
 from assistant.answer.operands import period_key
+from assistant.answer.people import person_names, romanised
 from assistant.answer.query import Query, contains
 from assistant.entities import Registry
 from assistant.facts import MONEY_METRICS, Fact, decode
@@ -74,9 +75,11 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
                 if misses is not None:
                     misses["qualifier"] += 1
                 continue
-            score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics)
+            crossed = _crossed(query, key, gate) if query.language == "en" and has_cjk(text) else 0.0
+            score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics, crossed)
             if score is not None:
                 score += _fact_bonus(query, own_facts) + _product_bonus(query, key, gate.registry)
+                score += 2.0 if query.asks_person and person_names(text) else 0.0
                 candidate.score = score
                 asked = [f.period for f in own_facts if f.metric.split(".")[0] in query.main_metrics and f.period]
                 candidate.period = max(asked, key=period_key, default="")
@@ -159,8 +162,20 @@ def _product_bonus(query: Query, norm: str, registry: Registry) -> float:
     return 3.0 if any(re.search(rf"{re.escape(n)}\s?[a-z]{{0,5}}-?\d", norm) for n in names if n) else 0.0
 
 
+def _crossed(query: Query, norm: str, gate: Gate) -> float:
+    """For an English question over a Chinese sentence: the share of its content words the sentence writes in
+    Chinese (names.yaml, the glossary), the cross-language stand-in for word overlap."""
+    terms = query.key_terms
+    return sum(1 for t in terms if gate.mentioned(t, query, norm)) / len(terms) if terms else 0.0
+
+
 def _score(
-    query: Query, cand: Candidate, norm: str, question_tokens: set[str], metrics: Mapping[str, tuple[str, ...]]
+    query: Query,
+    cand: Candidate,
+    norm: str,
+    question_tokens: set[str],
+    metrics: Mapping[str, tuple[str, ...]],
+    crossed: float = 0.0,
 ) -> float | None:
     score = 0.0
     if query.companies:
@@ -187,7 +202,7 @@ def _score(
     if query.key_terms:
         covered = sum(1 for t in query.key_terms if t in context)
         score += 2.0 * covered / len(query.key_terms)
-    overlap = len(question_tokens & set(tokenize(cand.text))) / max(1, len(question_tokens))
+    overlap = max(crossed, len(question_tokens & set(tokenize(cand.text))) / max(1, len(question_tokens)))
     if not (query.companies or main or query.periods) and overlap < 0.3:
         return None
     score += 2.0 * overlap
@@ -302,6 +317,21 @@ def _latest_first(found: list[Candidate]) -> list[Candidate]:
     close = [c for c in found if c.score >= floor]
     rest = [c for c in found if c.score < floor]
     return sorted(close, key=lambda c: (period_key(c.period), c.score), reverse=True) + rest
+
+
+def person_lead(query: Query, chosen: list[Candidate], citations: list[Citation]) -> str:
+    """ "Who …": the people the best sentence naming any names, stated first with its citation (romanised in
+    English: ``Zhang Jianfeng (张建锋) [1]``), or ''."""
+    if not query.asks_person:
+        return ""
+    for cand, citation in zip(chosen, citations, strict=False):
+        names = person_names(cand.text)
+        if names:
+            if query.language == "zh":
+                return f"{'、'.join(names)} [{citation.n}]"
+            shown = [n if romanised(n) == n else f"{romanised(n)} ({n})" for n in names]
+            return f"{', '.join(shown)} [{citation.n}]"
+    return ""
 
 
 def latest_lead(query: Query, chosen: list[Candidate]) -> str:

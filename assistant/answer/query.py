@@ -60,6 +60,7 @@ class Query:
     named_order: tuple[str, ...] = ()  # the metrics in the order the question names them
     asks_product: bool = False  # "which card / 哪款": the answer is a product the question does not name
     asks_count: int = 1  # how many it asks for ("哪两款", "which two chips")
+    asks_person: bool = False  # 谁, 哪位, who, which executive: the answer names a person (or an organisation)
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
@@ -79,6 +80,9 @@ _WHICH_ONE = re.compile(
 )
 
 
+_WHICH_PERSON = re.compile(
+    r"which (?:[a-z-]+ ){0,2}(?:executive|person|official|analyst|partner|founder|ceo|chairman|manager|engineer)s?\b"
+)
 # A numbered item the question names (2024年第2号公告, 第三批名单, 第5轮): the answering sentence, its chunk or its
 # document's title must name the same one.
 _NUMBERED = re.compile(r"第[0-9一二三四五六七八九十]+(?:号|批|届)")
@@ -158,7 +162,7 @@ class Planner:
         vocabulary, registry = self.vocabulary, self.registry
         norm = normalise_for_match(question)
         metrics = tuple(self.metrics_in(norm))
-        asks_who = any(contains(norm, w) for w in vocabulary.who_words)
+        asks_who = any(contains(norm, w) for w in vocabulary.who_words) or bool(_WHICH_PERSON.search(norm))
         asks_quantity = any(contains(norm, w) for w in vocabulary.quantity_words)
         if asks_who and "founded" in metrics:
             metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
@@ -189,6 +193,7 @@ class Planner:
             named_order=self._named_order(norm, metrics),
             asks_product=asks_product,
             asks_count=_asked_count(norm) if asks_product else 1,
+            asks_person=asks_who,
             required=tuple(dict.fromkeys(_NUMBERED.findall(norm))),
         )
 

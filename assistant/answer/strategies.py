@@ -103,7 +103,8 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
         own = [f for f in facts if f.hit.chunk_id == cand.hit.chunk_id]
         lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
     extra, conflicts = notes.conflict_lines(notes.conflicts_for(context.store, facts), citations, query.language)
-    lead = [line for line in [extractive.latest_lead(query, chosen)] if line]
+    leads = [extractive.person_lead(query, chosen, citations), extractive.latest_lead(query, chosen)]
+    lead = [line for line in leads if line]
     text = "\n".join(lead + lines + extra)
     return Answer(text, False, citations, language=query.language, conflicts=conflicts)
 
