@@ -82,6 +82,8 @@ UNIT_WORDS = {
     "gb": "GB",
     "mb": "MB",
     "nm": "nm",
+    "ghz": "GHz",
+    "mhz": "MHz",
     "w": "W",
     "张": "cards",
     "片": "units",

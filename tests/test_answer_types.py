@@ -68,7 +68,7 @@ def test_a_product_ratio_the_facts_do_not_hold_is_shown_with_the_other_sources_v
 
 
 def test_which_two_names_two_products_of_the_numbered_notice_asked(assistant: Assistant) -> None:
-    """"第2号公告…哪两款" asks for two products of that notice: both of its rows answer, and no row of 第1号."""
+    """ "第2号公告…哪两款" asks for two products of that notice: both of its rows answer, and no row of 第1号."""
     answer = assistant.ask("2023年第2号公告里入选的是哪两款处理器？")
     assert not answer.refused, answer.text
     assert "QX-5100" in answer.text and "QX-5200" in answer.text, answer.text

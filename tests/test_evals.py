@@ -86,6 +86,12 @@ def test_a_model_number_figure_is_stated_by_naming_the_model() -> None:
     assert named.correct and not bare.correct and not longer.correct
 
 
+def test_a_bare_number_in_a_case_is_stated_with_its_measurement_unit_but_not_as_a_percent() -> None:
+    case = Case("g", "figure", "zh", ("主频多少？",), figures=(Expected(value=Decimal("3.2")),))
+    assert score(case, "s", _answer("主频为3.2GHz。[1]", "主频为3.2GHz。"), []).correct
+    assert not score(case, "s", _answer("增长3.2%。[1]", "增长3.2%。"), []).correct
+
+
 def test_a_citation_that_does_not_hold_its_figure_is_imprecise() -> None:
     result = score(CASE, "s", _answer("壁仞科技2024年营收为3.37亿元。[1]", "壁仞科技2023年营收为6,203万元。"), [])
     assert result.citations_precise == 0 and result.figures_unsupported == 1

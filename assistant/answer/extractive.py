@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.answer.frame import has_unit
+from assistant.answer.frame import has_unit, product_codes
 from assistant.answer.gate import Gate, other_products
 from assistant.answer.operands import period_key
 from assistant.answer.people import person_names, romanised
@@ -80,6 +80,8 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
             if score is not None:
                 score += _fact_bonus(query, own_facts) + _product_bonus(query, key, gate.registry)
                 score += 2.0 if query.asks_person and person_names(text) else 0.0
+                if len(query.products) > 1:  # 910C vs H100: a sentence naming both asked products ranks first
+                    score += 2.0 * len(set(query.products) & set(product_codes(text))) / len(query.products)
                 candidate.score = score
                 asked = [f.period for f in own_facts if f.metric.split(".")[0] in query.main_metrics and f.period]
                 candidate.period = max(asked, key=period_key, default="")
@@ -165,8 +167,8 @@ def _product_bonus(query: Query, norm: str, registry: Registry) -> float:
 def _crossed(query: Query, norm: str, gate: Gate) -> float:
     """For an English question over a Chinese sentence: the share of its content words the sentence writes in
     Chinese (names.yaml, the glossary), the cross-language stand-in for word overlap."""
-    terms = query.key_terms
-    return sum(1 for t in terms if gate.mentioned(t, query, norm)) / len(terms) if terms else 0.0
+    terms = query.key_terms  # an attribute word the gate has already required counts as met (clock speed: 主频)
+    return sum(1 for t in terms if gate.framed(t) or gate.mentioned(t, query, norm)) / len(terms) if terms else 0.0
 
 
 def _score(

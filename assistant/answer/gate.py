@@ -17,7 +17,7 @@ from assistant.answer.frame import period_mismatch, product_codes, published_bef
 from assistant.answer.query import Query
 from assistant.entities import Registry
 from assistant.facts import FORMATS, Fact
-from assistant.text import has_word, normalise_for_match
+from assistant.text import has_word, normalise_for_match, split_sentences
 from assistant.types import Hit
 from assistant.vocabulary import Vocabulary
 
@@ -76,7 +76,8 @@ class Gate:
             return Verdict(False, "subject", about)
         if query.organisations and not _names_organisation(query, text, before, hit, own):
             return Verdict(False, "subject", about)
-        if query.products and not _names_product(query, text, paragraph_before(hit, start)):
+        earlier = f"{hit.metadata.get('title', '')}\n{hit.text[:start]}"
+        if query.products and not _names_product(query, text, earlier):
             return Verdict(False, "product", about)
         answers_product = query.asks_product and bool(other_products(query, text))
         if query.asks_product and not answers_product:  # "which card": a sentence naming none cannot say
@@ -261,12 +262,30 @@ def _names_organisation(query: Query, text: str, before: str, hit: Hit, own: tup
 
 def _names_product(query: Query, text: str, before: str) -> bool:
     """The sentence names an asked product code exactly (or a member of an asked series: JM9系列 takes JM9231), or
-    names none and its paragraph's last code is one."""
-    stated = product_codes(text)
+    names none as its subject and the last code named before it (in its chunk, else its document's title) is one.
+    A code the sentence names as a part or a standard it uses (基于ARMv9架构, 支持DDR5) is not its subject."""
+    stated = product_codes(_COMPONENT.sub(" ", text))
     if stated:
         return any(_asked_product(query, code) for code in stated)
-    earlier = product_codes(before)
-    return bool(earlier) and _asked_product(query, earlier[-1])
+    last = _last_code(_COMPONENT.sub(" ", before))
+    return bool(last) and _asked_product(query, last)
+
+
+def _last_code(text: str) -> str:
+    """The product code named last in a text ('' if none): the latest sentence naming one, its last code."""
+    for start, end in reversed(list(split_sentences(text))):
+        codes = product_codes(text[start:end])
+        if codes:
+            return max(codes, key=lambda c: normalise_for_match(text[start:end]).replace(" ", "").rfind(c))
+    return ""
+
+
+# A code right after these words is a part or standard the subject uses, not the subject.
+_COMPONENT = re.compile(
+    r"(?:基于|采用|支持|集成|内含|搭载|配备|兼容|使用|based on|using|supports?|integrat\w*|with)\s*(?:最新的|业界领先的|先进的)?"
+    r"\s*[A-Za-z]{1,6}[-\s]?\d[\w.]*(?:\s*[、,，和与及]\s*[A-Za-z]{1,6}[-\s]?\d[\w.]*)*",
+    re.IGNORECASE,
+)
 
 
 def _asked_product(query: Query, code: str) -> bool:

@@ -158,14 +158,18 @@ def _stated(expected: Expected, found: list[Quantity], strict_units: bool = Fals
 
 
 COUNT_UNITS = frozenset({"", "people", "companies", "accounts", "items", "rounds", "cards", "units", "params"})
+MEASURE_UNITS = frozenset({"GHz", "MHz", "nm", "W", "TFLOPS", "TOPS", "T", "GB/s", "TB/s", "TB", "GB", "MB"})
 
 
 def _same_units(expected: Expected, q: Quantity) -> bool:
-    """Units and currency agree; a count (no unit in the case) may be written with any counter word (名, 家, 张)."""
+    """Units and currency agree; a count (no unit in the case) may be written with any counter word (名, 家, 张), and
+    a measurement the case gives as a bare number with its unit."""
     units = {expected.unit, q.unit}
     same_unit = expected.unit == q.unit or units <= {"", "per_share"} or units <= {"", "shares"}
     counts = not expected.currency and {expected.unit, q.unit} & {""} and units <= COUNT_UNITS
-    same_unit = same_unit or bool(counts)
+    # a case naming only the number of a measurement (3.2 for a clock speed) is stated with its unit (3.2GHz)
+    measured = not expected.unit and not expected.currency and not q.currency and q.unit in MEASURE_UNITS
+    same_unit = same_unit or bool(counts) or measured
     return same_unit and (not expected.currency or expected.currency == q.currency)
 
 
