@@ -282,7 +282,8 @@ def _last_code(text: str) -> str:
 
 # A code right after these words is a part or standard the subject uses, not the subject.
 _COMPONENT = re.compile(
-    r"(?:基于|采用|支持|集成|内含|搭载|配备|兼容|使用|based on|using|supports?|integrat\w*|with)\s*(?:最新的|业界领先的|先进的)?"
+    r"(?:基于|采用|支持|集成|内含|搭载|配备|兼容|使用|based on|using|supports?|integrat\w*|with)"
+    r"\s*(?:最新的|业界领先的|先进的)?"
     r"\s*[A-Za-z]{1,6}[-\s]?\d[\w.]*(?:\s*[、,，和与及]\s*[A-Za-z]{1,6}[-\s]?\d[\w.]*)*",
     re.IGNORECASE,
 )
