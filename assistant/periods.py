@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from assistant.text import normalise
+from assistant.text import normalise, simplified
 
 _DAYS_PER_MONTH = Decimal("30.4375")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
@@ -138,7 +138,7 @@ def add_months(day: dt.date, months: Decimal) -> dt.date:
 
 def _tokens(text: str, default_year: int | None) -> list[Span]:
     """Single periods (no ranges), leftmost-longest among overlapping candidates."""
-    norm = normalise(text)
+    norm = simplified(normalise(text))  # 三季報 reads as 三季报; the same length, so offsets hold
     candidates: list[Span] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(norm):

@@ -48,6 +48,16 @@ def attributed_companies(hit: Hit, start: int, own: tuple[str, ...], registry: R
     return (main,) if main else ()
 
 
+def _periods_before(before: str, hit: Hit) -> tuple[str, ...]:
+    """The periods of the last sentence before this one in its paragraph that states any: a sentence stating none
+    speaks of them (``2021 三季报显示，营收…；毛利率 63.24%``)."""
+    for start, end in reversed(list(split_sentences(before))):
+        found = sentence_periods(before[start:end], _document_year(hit))
+        if found:
+            return found
+    return ()
+
+
 def _document_year(hit: Hit) -> int | None:
     published = str(hit.metadata.get("published", ""))
     return int(published[:4]) if published[:4].isdigit() else None
@@ -86,7 +96,8 @@ class Gate:
             return Verdict(False, "qualifier", about)
         event = not (query.wants_number or query.main_metrics)  # who/which/when: the article's year dates it
         undated = _document_year(hit) if event else None
-        if period_mismatch(query.period, sentence_periods(text, _document_year(hit)), undated):
+        periods = sentence_periods(text, _document_year(hit)) or _periods_before(paragraph_before(hit, start), hit)
+        if period_mismatch(query.period, periods, undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
             return Verdict(False, "period", about)
