@@ -91,3 +91,17 @@ def test_who_states_the_person_first(assistant: Assistant, question: str, lead: 
     answer = assistant.ask(question)
     assert not answer.refused, answer.text
     assert answer.text.splitlines()[0] == lead, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "tracked"),
+    [
+        ("昆仑芯2024年营收是多少？", "昆仑芯", "壁仞科技"),
+        ("What was Acme Semiconductor's revenue in 2024?", "Acme Semiconductor", "Biren Technology"),
+    ],
+)
+def test_an_organisation_no_source_mentions_is_named_as_outside_the_corpus(
+    assistant: Assistant, question: str, name: str, tracked: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and name in answer.text and tracked in answer.text, answer.text

@@ -457,6 +457,19 @@ def refusal(query: Query, missing: list[str] | None = None) -> str:
     return f"The corpus has no source that answers this{detail}{extra}."
 
 
+def outside(query: Query, names: list[str], registry: Registry) -> str:
+    """The refusal for organisations no source mentions: named as outside the corpus, with the companies it
+    tracks (no figure stated)."""
+    if query.language == "zh":
+        tracked = "、".join(c.name_zh for c in registry.companies.values())
+        return f"语料中没有关于{'、'.join(names)}的来源：它不在已收录的资料里。语料重点收录的公司有：{tracked}。"
+    tracked = ", ".join(c.name_en for c in registry.companies.values())
+    return (
+        f"The corpus has no source about {', '.join(names)}: it is outside the articles indexed. "
+        f"The companies the corpus tracks: {tracked}."
+    )
+
+
 def partial_refusal(query: Query, lacking: list[str], found_text: str) -> str:
     """A multi-part question answered only in part: which parts the corpus does not answer, then (marked as not
     the whole answer) the cited sentences found for the others."""

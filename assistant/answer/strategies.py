@@ -79,6 +79,9 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     if not chosen:  # name what no evidence mentions, else what the closest sentences lacked
         searched = "".join(normalise_for_match(h.text) for h in hits).replace(" ", "")
         unknown = [t for t in strong if t not in searched]
+        outside = [o for o in query.organisations if normalise_for_match(o).replace(" ", "") not in searched]
+        if outside:  # an organisation no evidence mentions: say so, and which companies the corpus does cover
+            return Answer(extractive.outside(query, outside, context.registry), True, [], language=query.language)
         closest = misses.most_common(1)
         parts = unknown or [extractive.missing_part(m, query.language, context.gate) for m, _ in closest]
         return Answer(extractive.refusal(query, parts), True, [], language=query.language)
