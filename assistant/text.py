@@ -51,6 +51,32 @@ def simplified(text: str) -> str:
     return "".join(_char_t2s(ch) for ch in text)
 
 
+def is_traditional(text: str) -> bool:
+    """The text is written in traditional characters (some character reads otherwise in simplified)."""
+    return bool(_CJK.search(text)) and simplified(text) != text
+
+
+def traditional(text: str, keep: tuple[str, ...] = ()) -> str:
+    """Simplified characters as traditional ones, except inside the ``keep`` spans (quotes stay as written)."""
+    if not _CJK.search(text):
+        return text
+    kept = sorted({(m.start(), m.end()) for span in keep if span for m in re.finditer(re.escape(span), text)})
+    out, at = [], 0
+    for start, end in kept:
+        if start < at:
+            continue
+        out += [str(_s2t().convert(text[at:start])), text[start:end]]
+        at = end
+    return "".join(out) + str(_s2t().convert(text[at:]))
+
+
+@cache
+def _s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
 @cache
 def _char_t2s(ch: str) -> str:
     converted = str(_t2s().convert(ch))

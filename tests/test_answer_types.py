@@ -105,3 +105,12 @@ def test_an_organisation_no_source_mentions_is_named_as_outside_the_corpus(
 ) -> None:
     answer = assistant.ask(question)
     assert answer.refused and name in answer.text and tracked in answer.text, answer.text
+
+
+def test_a_traditional_question_gets_a_traditional_frame_and_the_quote_as_written(assistant: Assistant) -> None:
+    """Our own words follow the question's script; the cited sentence stays in the article's simplified text."""
+    answer = assistant.ask("昆侖芯2024年營收是多少？")
+    assert answer.refused and "語料中沒有" in answer.text, answer.text
+    quoted = assistant.ask("芯動科技FH210的性能相當於哪款顯卡？")
+    assert not quoted.refused, quoted.text
+    assert quoted.citations[0].quote in quoted.text and "英伟达RTX 2070" in quoted.text, quoted.text

@@ -19,7 +19,7 @@ from assistant.answer.gate import Gate
 from assistant.answer.query import Planner, Query
 from assistant.entities import Registry
 from assistant.store import Store
-from assistant.text import normalise_for_match
+from assistant.text import is_traditional, normalise_for_match, traditional
 from assistant.types import Answer, Hit
 
 
@@ -116,10 +116,13 @@ STRATEGIES: tuple[Strategy, ...] = (calculation, sentences)
 
 
 def answer(query: Query, hits: list[Hit], context: Context) -> Answer:
-    """The first strategy's answer (the last one always answers or refuses)."""
+    """The first strategy's answer (the last one always answers or refuses), its own words in the question's
+    script: a question in traditional characters gets a traditional frame, the quotes staying as written."""
     for strategy in STRATEGIES:
         result = strategy(query, hits, context)
         if result is not None:
+            if query.language == "zh" and is_traditional(query.text):
+                result.text = traditional(result.text, tuple(c.quote for c in result.citations))
             return result
     return Answer(extractive.refusal(query), True, [], language=query.language)  # pragma: no cover - see above
 
