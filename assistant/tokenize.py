@@ -187,6 +187,14 @@ def _jieba() -> Any:
     return tokenizer
 
 
+def words(text: str) -> list[str]:
+    """The words of a text as one reading segments it (挑战者 stays one word, unlike in search tokens)."""
+    normalised = normalise_for_match(text)
+    tokenizer = _jieba()
+    with _lock:
+        return [w for w in tokenizer.lcut(normalised) if w.strip()]
+
+
 def tokenize(text: str) -> list[str]:
     """Search tokens of a text: normalised, lower-cased, without stopwords and punctuation."""
     normalised = normalise_for_match(text)

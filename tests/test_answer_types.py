@@ -114,3 +114,23 @@ def test_a_traditional_question_gets_a_traditional_frame_and_the_quote_as_writte
     quoted = assistant.ask("芯動科技FH210的性能相當於哪款顯卡？")
     assert not quoted.refused, quoted.text
     assert quoted.citations[0].quote in quoted.text and "英伟达RTX 2070" in quoted.text, quoted.text
+
+
+@pytest.mark.parametrize(
+    "question", ["国产GPU企业面临的主要挑战是什么？", "What are the main challenges facing domestic GPU makers?"]
+)
+def test_a_challenges_question_gets_a_cited_summary_without_filler(assistant: Assistant, question: str) -> None:
+    """No one sentence answers it: the summary quotes the sentences naming the challenges (software ecosystem,
+    manufacturing capacity, funding), each cited, never the "challenger" label line or the venue line."""
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    body = "\n".join(answer.text.splitlines()[1:])
+    assert sum(word in body for word in ("软件生态", "产能", "资金")) >= 2, answer.text
+    assert "挑战者" not in body and "上千名观众" not in body, answer.text
+    assert len(answer.citations) >= 2
+
+
+def test_a_why_question_without_a_reason_in_the_sources_is_refused(assistant: Assistant) -> None:
+    """The sources describe FH210 but never say why it was delayed: a "why" needs a sentence giving a reason."""
+    answer = assistant.ask("芯动科技为什么推迟FH210的量产？")
+    assert answer.refused, answer.text

@@ -108,7 +108,7 @@ class Gate:
         covers = answers_product or self._covers_question(query, norm if query.language == "zh" else f"{before} {norm}")
         if not covers:  # (a sentence naming the asked product and another one answers "which card" by its type)
             return Verdict(False, "terms", about)
-        if _WHY.search(normalise_for_match(query.text)) and not _REASON.search(norm):
+        if not gives_reason(query, norm):
             return Verdict(False, "reason", about)
         return Verdict(True, "", about)
 
@@ -222,6 +222,11 @@ class Gate:
     def attribute_words(self, term: str) -> tuple[str, ...]:
         """The words of a required attribute (``@inventory`` → 存货, inventory …), or the term itself."""
         return self.vocabulary.attributes.get(term[1:], (term[1:],)) if term.startswith("@") else (term,)
+
+
+def gives_reason(query: Query, norm: str) -> bool:
+    """A "why" question's sentence must give a reason (因为, 由于, because …); any sentence passes otherwise."""
+    return not _WHY.search(normalise_for_match(query.text)) or bool(_REASON.search(norm))
 
 
 _WHY = re.compile(r"为什么|为何|原因|why|how come|what caused")

@@ -17,6 +17,7 @@ from assistant.answer import calculate, extractive, notes, working
 from assistant.answer.extractive import Candidate
 from assistant.answer.gate import Gate
 from assistant.answer.query import Planner, Query
+from assistant.answer.summary import summary
 from assistant.entities import Registry
 from assistant.store import Store
 from assistant.text import is_traditional, normalise_for_match, traditional
@@ -112,7 +113,8 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     return Answer(text, False, citations, language=query.language, conflicts=conflicts)
 
 
-STRATEGIES: tuple[Strategy, ...] = (calculation, sentences)
+# A question no single sentence answers (why, challenges …) gets a summary when two or more sentences qualify.
+STRATEGIES: tuple[Strategy, ...] = (calculation, summary, sentences)
 
 
 def answer(query: Query, hits: list[Hit], context: Context) -> Answer:
