@@ -75,7 +75,7 @@ def product_codes(text: str) -> list[str]:
 _ORG_ZH = re.compile(
     r"([\u4e00-\u9fff]{2,6}?)(科技|股份|集团|公司|半导体|微电子|电子|智能|资本|基金|研究院|交易所|律师事务所|律所|咨询)"
 )
-_ORG_FUNCTION = re.compile(r"[的之了是在和与及其这那多少几哪个些年月日家为被把向从对]")
+_ORG_FUNCTION = re.compile(r"[的之了是在和与及其这那多少几哪个些年月日家为被把向从对他她它我你估认称说]")
 _ORG_VERB = re.compile(r"控制|持有|收购|投资|合计|一共|拥有|成立|创办")  # 陈维良一共控制公司: a verb, not a name
 _ORG_GENERIC = frozenset({"上市", "国产", "中国", "国内", "全球", "美国", "海外", "芯片", "这家", "该", "其他", "相关"})
 _ORG_EN = re.compile(

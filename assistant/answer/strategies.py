@@ -21,6 +21,7 @@ from assistant.answer.summary import summary
 from assistant.entities import Registry
 from assistant.store import Store
 from assistant.text import is_traditional, normalise_for_match, traditional
+from assistant.tokenize import tokenize
 from assistant.types import Answer, Hit
 
 
@@ -80,7 +81,7 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     if not chosen:  # name what no evidence mentions, else what the closest sentences lacked
         searched = "".join(normalise_for_match(h.text) for h in hits).replace(" ", "")
         unknown = [t for t in strong if t not in searched]
-        outside = [o for o in query.organisations if normalise_for_match(o).replace(" ", "") not in searched]
+        outside = [o for o in query.organisations if _nowhere(o, searched, context.store)]
         if outside:  # an organisation no evidence mentions: say so, and which companies the corpus does cover
             return Answer(extractive.outside(query, outside, context.registry), True, [], language=query.language)
         closest = misses.most_common(1)
@@ -148,6 +149,15 @@ def _each_part(query: Query, hits: list[Hit], chosen: list[Candidate], context: 
     found_text, citations = extractive.compose(query, [found[0] for found in best if found])
     text = extractive.partial_refusal(query, lacking, found_text)
     return Answer(text, True, citations, language=query.language)
+
+
+def _nowhere(name: str, searched: str, store: Store) -> bool:
+    """No chunk of the whole index names the organisation (not just the evidence retrieved for this question)."""
+    key = normalise_for_match(name).replace(" ", "")
+    if key in searched:
+        return False
+    hits = store.keyword(tokenize(name), 20) if store.count() else []
+    return not any(key in normalise_for_match(h.text).replace(" ", "") for h in hits)
 
 
 def _unknown_subject(query: Query, missing: list[str], gate: Gate) -> bool:
