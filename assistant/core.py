@@ -279,6 +279,7 @@ class Assistant:
             return [self._dense_query(query)]
         chinese = [self.registry[c].name_zh for c in query.companies]
         chinese += [self.vocabulary.names[n][0] for n in self.vocabulary.names_in(normalise_for_match(query.text))]
+        chinese += [z[0] for z in (self.vocabulary.chinese_terms(t) for t in query.key_terms) if z]  # first → 第一
         chinese += [w for m in query.metrics for w in [x for x in self.vocabulary.metrics[m] if not x.isascii()][:4]]
         chinese += [f"{p.year}年{self._part_word(p.part, 'zh')}" for p in query.periods]
         return [self._dense_query(query), " ".join(chinese)]
