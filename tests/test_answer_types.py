@@ -134,3 +134,11 @@ def test_a_why_question_without_a_reason_in_the_sources_is_refused(assistant: As
     """The sources describe FH210 but never say why it was delayed: a "why" needs a sentence giving a reason."""
     answer = assistant.ask("芯动科技为什么推迟FH210的量产？")
     assert answer.refused, answer.text
+
+
+def test_a_month_without_its_year_dates_the_event_in_its_own_clause(assistant: Assistant) -> None:
+    """ "今年5月完成流片" answers when FH210 taped out; "今年6月又宣布完成融资" does not say when 登临 was founded."""
+    answer = assistant.ask("芯动科技FH210是什么时候流片的？")
+    assert not answer.refused and "今年5月" in answer.text, answer.text
+    founded = assistant.ask("登临科技是什么时候成立的？")
+    assert founded.refused, founded.text

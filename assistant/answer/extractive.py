@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.answer.frame import has_unit, product_codes
+from assistant.answer.frame import has_unit, product_codes, sentence_periods
 from assistant.answer.gate import Gate, other_products
 from assistant.answer.operands import period_key
 from assistant.answer.people import person_names, romanised
@@ -197,8 +197,11 @@ def _score(
         score += 1.0
     if query.wants_date:
         pattern = _YEAR if _asks_year(query) else _DATE
-        if not pattern.search(cand.text):
-            return None
+        if not pattern.search(cand.text):  # a month without its year (今年1月) dates only the event in its clause
+            if _asks_year(query) or not _states_month(cand):
+                return None
+            if main and not _dated_event(cand.text, [w for m in main for w in metrics[m]]):
+                return None
         score += 1.0
     context = norm + " " + normalise_for_match(str(cand.hit.metadata.get("title", "")))
     if query.key_terms:
@@ -211,6 +214,29 @@ def _score(
     score += 1.0 / (cand.hit.rank or 1)
     score += _RELIABILITY_BONUS.get(str(cand.hit.metadata.get("reliability", "")), 0.0)
     return score
+
+
+def _dated_event(text: str, words: list[str]) -> bool:
+    """Some clause of the sentence holds both a date and a word of the asked event (成立, listed …): the date of
+    another event in the same sentence (今年7月又宣布获得融资) does not date this one."""
+    clauses = re.split(r"[，,；;]", normalise_for_match(text))
+    dated = [c for c in clauses if _DATE.search(c) or _MONTH.search(c) or _YEAR.search(c)]
+    return any(contains(c, w) for c in dated for w in words) or len(clauses) == 1
+
+
+def _states_month(cand: Candidate) -> bool:
+    """The sentence dates something to a month or day, a relative year included (今年1月 in a 2022 article)."""
+    published = str(cand.hit.metadata.get("published", ""))
+    year = int(published[:4]) if published[:4].isdigit() else None
+    labels = sentence_periods(cand.text, year)
+    return any(re.match(r"\d{4}-\d\d", label) for label in labels) or bool(_MONTH.search(cand.text))
+
+
+_MONTH = re.compile(
+    r"(?<![\d.])\d{1,2}\s?月(?!份额)|\b(?:january|february|march|april|june|july|august|september|october|"
+    r"november|december)\b",
+    re.I,
+)
 
 
 def _asks_year(query: Query) -> bool:
