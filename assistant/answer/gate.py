@@ -86,6 +86,8 @@ class Gate:
             return Verdict(False, "subject", about)
         if query.organisations and not _names_organisation(query, text, before, hit, own):
             return Verdict(False, "subject", about)
+        if "founder" in query.metrics and query.companies and self._role_of_others(query, text):
+            return Verdict(False, "subject", about)  # "DeepSeek founder Liang Wenfeng invested in Moore Threads"
         earlier = f"{hit.metadata.get('title', '')}\n{hit.text[:start]}"
         if query.products and not _names_product(query, text, earlier):
             return Verdict(False, "product", about)
@@ -111,6 +113,14 @@ class Gate:
         if not gives_reason(query, norm):
             return Verdict(False, "reason", about)
         return Verdict(True, "", about)
+
+    def _role_of_others(self, query: Query, text: str) -> bool:
+        """Every founder/chairman the sentence names is someone else's: the role word follows another
+        organisation's name (DeepSeek founder, 某公司创始人) rather than an asked company's."""
+        owners = [m.group("owner") or m.group("owner_zh") or m.group("owner_of") for m in _ROLE_OWNER.finditer(text)]
+        if not owners:
+            return False
+        return all(not set(self.registry.mentions(owner)) & set(query.companies) for owner in owners)
 
     def _covers_question(self, query: Query, text: str) -> bool:
         """A question no metric or figure frames (which chip, who advised, why …) is answered only by a sentence
@@ -229,6 +239,12 @@ def gives_reason(query: Query, norm: str) -> bool:
     return not _WHY.search(normalise_for_match(query.text)) or bool(_REASON.search(norm))
 
 
+# The name right before a founder/chairman word: whose founder the sentence names.
+_ROLE_OWNER = re.compile(
+    r"(?P<owner>(?:[A-Z][\w-]+\s){0,2}[A-Z][\w-]+)(?:'s)?\s+(?:co-)?(?:founder|chairman|chief executive)"
+    r"|(?P<owner_zh>[\u4e00-\u9fffA-Za-z]{2,8}?)(?:的)?(?:联合)?(?:创始人|创办人|董事长)"
+    r"|(?:founder|chairman|chief executive) of (?P<owner_of>(?:[A-Z][\w-]+\s){0,2}[A-Z][\w-]+)"
+)
 _WHY = re.compile(r"为什么|为何|原因|why|how come|what caused")
 # A sentence that gives a reason (not one that draws a consequence: 因此, so).
 _REASON = re.compile(r"因为|由于|原因|之所以|出于|鉴于|because|due to|owing to|as a result of|since the|caused by")
