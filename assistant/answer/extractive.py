@@ -449,6 +449,7 @@ def _line(query: Query, cand: Candidate, citation: Citation) -> str:
 _PARTS = {
     "product": ("该型号", "that product model"),
     "product_answer": ("所问的产品型号", "the product asked for"),
+    "list": ("列出多项的句子", "a sentence listing the items asked for"),
     "period": ("所问期间的数字", "a figure for the period asked"),
     "qualifier": (
         "所问口径的数字（而非累计、分部或其他口径）",

@@ -86,6 +86,8 @@ class Gate:
             return Verdict(False, "subject", about)
         if query.organisations and not _names_organisation(query, text, before, hit, own):
             return Verdict(False, "subject", about)
+        if query.asks_list and not _ENUMERATES.search(text):  # "哪几块": a sentence naming one thing lists nothing
+            return Verdict(False, "list", about)
         if "founder" in query.metrics and query.companies and self._role_of_others(query, text):
             return Verdict(False, "subject", about)  # "DeepSeek founder Liang Wenfeng invested in Moore Threads"
         earlier = f"{hit.metadata.get('title', '')}\n{hit.text[:start]}"
@@ -239,6 +241,7 @@ def gives_reason(query: Query, norm: str) -> bool:
     return not _WHY.search(normalise_for_match(query.text)) or bool(_REASON.search(norm))
 
 
+_ENUMERATES = re.compile(r"(?<=\w)/(?=\w)|、|以及|(?<=\w)[和及与](?=\w)|,\s*(?:and\s)?\w|\band\b")
 # The name right before a founder/chairman word: whose founder the sentence names.
 _ROLE_OWNER = re.compile(
     r"(?P<owner>(?:[A-Z][\w-]+\s){0,2}[A-Z][\w-]+)(?:'s)?\s+(?:co-)?(?:founder|chairman|chief executive)"

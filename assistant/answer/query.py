@@ -61,6 +61,7 @@ class Query:
     asks_product: bool = False  # "which card / 哪款": the answer is a product the question does not name
     asks_count: int = 1  # how many it asks for ("哪两款", "which two chips")
     asks_person: bool = False  # 谁, 哪位, who, which executive: the answer names a person (or an organisation)
+    asks_list: bool = False  # 哪些, 哪几块, which chips, what are the: the answer lists several items
 
     @property
     def main_metrics(self) -> tuple[str, ...]:
@@ -80,6 +81,10 @@ _WHICH_ONE = re.compile(
 )
 
 
+_LIST = re.compile(
+    r"哪些|哪几(?![个]?(?:月|年|天|日))|有哪"
+    r"|(?<![a-z])(?:what are the|which (?:[a-z-]+ ){0,2}[a-z]+(?<!s)s (?:are|were|do|did|have|has))"
+)
 _WHICH_PERSON = re.compile(
     r"which (?:[a-z-]+ ){0,2}(?:executive|person|official|analyst|partner|founder|ceo|chairman|manager|engineer)s?\b"
 )
@@ -194,6 +199,7 @@ class Planner:
             asks_product=asks_product,
             asks_count=_asked_count(norm) if asks_product else 1,
             asks_person=asks_who,
+            asks_list=bool(_LIST.search(norm)) and not wants_number and not wants_date and not asks_product,
             required=tuple(dict.fromkeys(_NUMBERED.findall(norm))),
         )
 
