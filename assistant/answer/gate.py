@@ -236,6 +236,11 @@ class Gate:
         return self.vocabulary.attributes.get(term[1:], (term[1:],)) if term.startswith("@") else (term,)
 
 
+def asks_why(query: Query) -> bool:
+    """The question asks for a reason (为什么, what was behind …)."""
+    return bool(_WHY.search(normalise_for_match(query.text)))
+
+
 def gives_reason(query: Query, norm: str) -> bool:
     """A "why" question's sentence must give a reason (因为, 由于, because …); any sentence passes otherwise."""
     return not _WHY.search(normalise_for_match(query.text)) or bool(_REASON.search(norm))
@@ -248,7 +253,9 @@ _ROLE_OWNER = re.compile(
     r"|(?P<owner_zh>[\u4e00-\u9fffA-Za-z]{2,8}?)(?:的)?(?:联合)?(?:创始人|创办人|董事长)"
     r"|(?:founder|chairman|chief executive) of (?P<owner_of>(?:[A-Z][\w-]+\s){0,2}[A-Z][\w-]+)"
 )
-_WHY = re.compile(r"为什么|为何|原因|why|how come|what caused")
+_WHY = re.compile(
+    r"为什么|为何|原因|驱动因素|why|how come|what caused|what (?:was|is|were|are) behind|what drove|what drives"
+)
 # A sentence that gives a reason (not one that draws a consequence: 因此, so).
 _REASON = re.compile(r"因为|由于|原因|之所以|出于|鉴于|because|due to|owing to|as a result of|since the|caused by")
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")

@@ -173,11 +173,14 @@ class Planner:
             metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
         wants_date = any(contains(norm, w) for w in vocabulary.date_words)
         asks_product = bool(_WHICH_ONE.search(norm))
+        list_ask = bool(_LIST.search(norm)) and not asks_product
+        counted = any(contains(norm, w) for w in vocabulary.quantity_words if w != "几")  # 哪几块 lists, 多少 counts
         wants_number = (
             not wants_date
             and (asks_quantity or bool(set(metrics) - {"founder", "founded", "listing"}))
             and not asks_who
             and not (asks_product and not asks_quantity)
+            and not (list_ask and not counted)
         )
         return Query(
             text=question.strip(),
@@ -199,7 +202,7 @@ class Planner:
             asks_product=asks_product,
             asks_count=_asked_count(norm) if asks_product else 1,
             asks_person=asks_who,
-            asks_list=bool(_LIST.search(norm)) and not wants_number and not wants_date and not asks_product,
+            asks_list=list_ask and not wants_number and not wants_date,
             required=tuple(dict.fromkeys(_NUMBERED.findall(norm))),
         )
 

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from assistant.answer import calculate, extractive, notes, working
 from assistant.answer.extractive import Candidate
-from assistant.answer.gate import Gate
+from assistant.answer.gate import Gate, asks_why
 from assistant.answer.query import Planner, Query
 from assistant.answer.summary import summary
 from assistant.entities import Registry
@@ -47,6 +47,8 @@ class Strategy(Protocol):
 
 def calculation(query: Query, hits: list[Hit], context: Context) -> Answer | None:
     """A worked calculation when the question asks for one and the sources hold anything to work with."""
+    if asks_why(query):  # "what was behind the growth" asks for a reason, not the arithmetic of the growth
+        return None
     kind = calculate.detect(query)
     if not kind and calculate.explicit(query):
         kind = "expression"  # asked to compute something no planner recognises: say what is missing, never quote

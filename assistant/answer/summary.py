@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import extractive
 from assistant.answer.extractive import Candidate
-from assistant.answer.gate import gives_reason, paragraph_before
+from assistant.answer.gate import asks_why, gives_reason, paragraph_before
 from assistant.answer.query import Query
 from assistant.text import has_word, normalise_for_match, split_sentences
 from assistant.tokenize import tokenize, words
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 # Questions a summary answers: reasons, challenges, risks, outlooks, the aspects of something.
 _ASKS = re.compile(
     r"为什么|为何|原因|挑战|困难|难点|难题|风险|前景|哪几方面|哪些方面|怎么看|如何看待"
-    r"|(?<![a-z])(?:why|how come|what caused|challenges?|obstacles?|risks?|outlook|prospects?|hurdles?)(?![a-z])"
+    r"|(?<![a-z])(?:why|how come|what caused|challenges?|obstacles?|risks?|outlook|prospects?|hurdles?"
+    r"|what (?:was|is|were|are) behind|what drove)(?![a-z])"
 )
 MAX_SENTENCES = 4
 MIN_SENTENCES = 2
@@ -36,7 +37,9 @@ _LAMBDA = 0.7  # relevance against diversity
 
 def summary(query: Query, hits: list[Hit], context: Context) -> Answer | None:
     """A cited summary for a reason/challenge/outlook question, or None (another strategy answers or refuses)."""
-    if query.wants_number or query.wants_date or query.asks_person or query.asks_product or query.main_metrics:
+    if query.wants_date or query.asks_person or query.asks_product:
+        return None
+    if (query.wants_number or query.main_metrics) and not asks_why(query):  # the growth's reason, not its figure
         return None
     if not _ASKS.search(normalise_for_match(query.text)) or not query.key_terms:
         return None
