@@ -299,7 +299,8 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
                 continue
             if any(c.hit.doc_id == cand.hit.doc_id for c in chosen) != same_source:
                 continue
-            if same_source and not (_new_figures(cand, chosen) or (doubted and _new_values(cand, chosen))):
+            adds = _new_figures(cand, chosen) or (doubted and _new_values(cand, chosen)) or query.asks_list
+            if same_source and not adds:  # a list's further items are often the source's next sentences
                 continue
             chosen.append(cand)
     return _each_product(query, found, chosen)

@@ -88,7 +88,7 @@ class Gate:
             return Verdict(False, "subject", about)
         if query.asks_list and not _ENUMERATES.search(text):  # "哪几块": a sentence naming one thing lists nothing
             return Verdict(False, "list", about)
-        if "founder" in query.metrics and query.companies and self._role_of_others(query, text):
+        if "founder" in query.metrics and self._asks_own_founder(query) and self._role_of_others(query, text):
             return Verdict(False, "subject", about)  # "DeepSeek founder Liang Wenfeng invested in Moore Threads"
         earlier = f"{hit.metadata.get('title', '')}\n{hit.text[:start]}"
         if query.products and not _names_product(query, text, earlier):
@@ -115,6 +115,14 @@ class Gate:
         if not gives_reason(query, norm):
             return Verdict(False, "reason", about)
         return Verdict(True, "", about)
+
+    def _asks_own_founder(self, query: Query) -> bool:
+        """The question asks for an asked company's own founder (founder of Moore Threads, 摩尔线程的创始人), not for
+        some founder who did something to it (which start-up founder invested in Moore Threads)."""
+        owners = [
+            m.group("owner") or m.group("owner_zh") or m.group("owner_of") for m in _ROLE_OWNER.finditer(query.text)
+        ]
+        return any(set(self.registry.mentions(owner)) & set(query.companies) for owner in owners)
 
     def _role_of_others(self, query: Query, text: str) -> bool:
         """Every founder/chairman the sentence names is someone else's: the role word follows another
