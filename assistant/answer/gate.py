@@ -86,8 +86,6 @@ class Gate:
             return Verdict(False, "subject", about)
         if query.organisations and not _names_organisation(query, text, before, hit, own):
             return Verdict(False, "subject", about)
-        if query.asks_list and not _ENUMERATES.search(text):  # "哪几块": a sentence naming one thing lists nothing
-            return Verdict(False, "list", about)
         if "founder" in query.metrics and self._asks_own_founder(query) and self._role_of_others(query, text):
             return Verdict(False, "subject", about)  # "DeepSeek founder Liang Wenfeng invested in Moore Threads"
         earlier = f"{hit.metadata.get('title', '')}\n{hit.text[:start]}"
@@ -109,6 +107,8 @@ class Gate:
         absent = self.missing_term(query, norm, context)
         if absent:
             return Verdict(False, absent, about)
+        if query.asks_list and not _ENUMERATES.search(text):  # "哪几块": a sentence naming one thing lists nothing
+            return Verdict(False, "list", about)  # (checked after the frame, so a summary may still quote it)
         covers = answers_product or self._covers_question(query, norm if query.language == "zh" else f"{before} {norm}")
         if not covers:  # (a sentence naming the asked product and another one answers "which card" by its type)
             return Verdict(False, "terms", about)

@@ -69,7 +69,7 @@ def _relevant(query: Query, hits: list[Hit], context: Context) -> list[Candidate
             seen.add(key)
             own = tuple(gate.registry.mentions(text))
             verdict = gate.judge(query, hit, start, end, own)
-            if (not verdict.admitted and verdict.missing != "terms") or not gives_reason(query, key):
+            if (not verdict.admitted and verdict.missing not in ("terms", "list")) or not gives_reason(query, key):
                 continue
             before = normalise_for_match(paragraph_before(hit, start))
             named = sum(1 for t in terms if _names(t, key, query, context))
