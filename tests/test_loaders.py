@@ -410,3 +410,14 @@ def test_real_articles_load_without_urls_images_or_menus() -> None:
             if _BARE_URL.fullmatch(text) or "![" in text or (not table and _MD_LINK.search(text)) or "[登录]" in text:
                 bad.append(f"{path.name}: {text[:80]}")
     assert bad == []
+
+
+def test_a_plain_text_byline_gives_the_publisher_and_is_not_body_text(tmp_path: Path) -> None:
+    """A repost's opening 文源 | … / 作者 | … lines name its publisher; the article starts after them."""
+    path = tmp_path / "repost.txt"
+    path.write_text(
+        "文源 | 芯片周刊\n作者 | 李文\n编辑 | 王芳\n国产GPU企业今年融资活跃。\n多家公司递交了上市申请。\n", "utf-8"
+    )
+    doc = load(path, 10_000_000)
+    assert doc.publisher == "芯片周刊"
+    assert doc.text.startswith("国产GPU企业今年融资活跃。") and "作者" not in doc.text

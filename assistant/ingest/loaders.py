@@ -117,8 +117,36 @@ def _front_matter(block: str) -> dict[str, Any]:
 
 
 def _text(data: bytes) -> tuple[str, dict[str, Any], tuple[PageSpan, ...]]:
-    body = clean_text(decode(data))
-    return body, {"title": title_from_text(body)}, ()
+    meta, raw = _byline(decode(data).lstrip("\ufeff"))
+    body = clean_text(raw)
+    return body, {"title": title_from_text(body), **meta}, ()
+
+
+# A plain-text article's opening byline block, as Chinese reposts write it: 文源 | 源媒汇, 作者 | 谢春生, 编辑 | 苏淮.
+_BYLINE = re.compile(
+    r"^\s*(文源|来源|來源|出处|出處|作者|记者|記者|编辑|編輯|责编|責編|责任编辑)\s*[|｜:：]\s*(\S.{0,40})$"
+)
+_BYLINE_KEYS = {"文源": "source", "来源": "source", "來源": "source", "出处": "source", "出處": "source"}
+_BYLINE_KEYS |= {"作者": "author", "记者": "author", "記者": "author"}
+
+
+def _byline(body: str) -> tuple[dict[str, str], str]:
+    """The byline lines at the top of a plain-text article (publisher, author), and the text without them."""
+    meta: dict[str, str] = {}
+    lines = body.split("\n")
+    taken = 0
+    for line in lines[:8]:
+        m = _BYLINE.match(line)
+        if m is None:
+            if line.strip():
+                break
+            taken += 1
+            continue
+        key = _BYLINE_KEYS.get(m.group(1))
+        if key and key not in meta:
+            meta[key] = m.group(2).strip()
+        taken += 1
+    return (meta, "\n".join(lines[taken:])) if meta else ({}, body)
 
 
 def _html(data: bytes) -> tuple[str, dict[str, Any], tuple[PageSpan, ...]]:
