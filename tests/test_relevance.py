@@ -160,3 +160,14 @@ def test_multi_part_question_with_a_missing_part_is_refused(assistant: Assistant
     assert answer.refused, answer.text
     assert "多少股" in answer.text
     assert "8.21" not in answer.text
+
+
+def test_a_missing_period_is_refused_with_the_periods_the_sources_do_state(assistant: Assistant) -> None:
+    """沐曦's 2023 revenue is in no source: the answer refuses, then offers 2024's figure, cited and labelled as
+    another period, never as the answer."""
+    answer = assistant.ask("沐曦2023年营收是多少？")
+    assert answer.refused, answer.text
+    head, *offered = answer.text.splitlines()
+    assert "8.21亿元" not in head and "并非所问期间" in answer.text
+    assert any("2024年" in line and "8.21亿元" in line and "[1]" in line for line in offered), answer.text
+    assert answer.citations and "8.21亿元" in answer.citations[0].quote

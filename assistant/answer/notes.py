@@ -6,7 +6,7 @@ from typing import Any
 
 from assistant.answer.extractive import Candidate, make_citation
 from assistant.answer.gate import fact_answers
-from assistant.answer.operands import label
+from assistant.answer.operands import label, period_key, period_text
 from assistant.answer.query import Query
 from assistant.calculator.render import render
 from assistant.conflicts import Conflict, SourcedFact, find_conflicts, sourced
@@ -28,6 +28,37 @@ def answered_facts(query: Query, chosen: list[Candidate]) -> list[SourcedFact]:
                 continue
             found.append(item)
     return found
+
+
+def nearest_facts(query: Query, store: Store, limit: int = 3) -> tuple[list[str], list[Citation]]:
+    """For a refusal whose missing part is the period: the same company's same plain measure for the periods the
+    corpus does state, latest first, each cited and labelled as not the answer."""
+    if len(query.companies) != 1 or len(query.main_metrics) != 1 or query.qualifiers:
+        return [], []
+    company, metric = query.companies[0], query.main_metrics[0]
+    facts = [f for f in sourced(store.with_facts((company,), (metric,))) if f.fact.company == company]
+    facts = [f for f in facts if f.fact.metric == metric and f.fact.period and not f.fact.detail]
+    by_period: dict[str, SourcedFact] = {}
+    for item in sorted(facts, key=lambda f: str(f.hit.metadata.get("published", "")), reverse=True):
+        by_period.setdefault(item.fact.period, item)  # the latest source for each period
+    chosen = sorted(by_period.values(), key=lambda f: period_key(f.fact.period), reverse=True)[:limit]
+    zh = query.language == "zh"
+    lines, citations = [], []
+    for n, item in enumerate(chosen, start=1):
+        f = item.fact
+        citations.append(make_citation(n, item.hit, f.start, f.end))
+        shown = f.quantity.text.strip() if zh else render(f.quantity, "en")
+        lines.append(
+            f"· {period_text(f.period, zh)}：{shown} [{n}]" if zh else f"· {period_text(f.period, zh)}: {shown} [{n}]"
+        )
+    if not lines:
+        return [], []
+    head = (
+        "语料中有的相近数字（同一公司、同一指标的其他期间，并非所问期间）："
+        if zh
+        else ("What the corpus does have (the same company and measure for other periods, not the period asked):")
+    )
+    return [head, *lines], citations
 
 
 def conflicts_for(store: Store, facts: list[SourcedFact]) -> list[Conflict]:

@@ -88,7 +88,11 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
             return Answer(extractive.outside(query, outside, context.registry), True, [], language=query.language)
         closest = misses.most_common(1)
         parts = unknown or [extractive.missing_part(m, query.language, context.gate) for m, _ in closest]
-        return Answer(extractive.refusal(query, parts), True, [], language=query.language)
+        text = extractive.refusal(query, parts)
+        if not unknown and closest and closest[0][0] == "period":  # offer the periods the corpus does state
+            lines, citations = notes.nearest_facts(query, context.store)
+            return Answer("\n".join([text, *lines]), True, citations, language=query.language)
+        return Answer(text, True, [], language=query.language)
     if absent or _unknown_subject(query, missing, context.gate):
         return Answer(extractive.refusal(query, absent or missing), True, [], language=query.language)
     named = extractive.products_named(query, chosen)
