@@ -126,12 +126,7 @@ class Vocabulary:
 
     def names_in(self, norm: str) -> list[str]:
         """The listed names a normalised English text uses, longest first, none inside another found one."""
-        found: list[tuple[int, int, str]] = []
-        for name in sorted(self.names, key=len, reverse=True):
-            for m in _whole_name(name).finditer(norm):
-                if not any(a <= m.start() and m.end() <= b for a, b, _ in found):
-                    found.append((m.start(), m.end(), name))
-        return list(dict.fromkeys(name for _, _, name in found))
+        return list(_names_in(self, norm))
 
     def name_forms(self, name: str) -> Words:
         """How Chinese text writes a listed name (``"smic"`` → 中芯国际, 中芯), normalised; () if unlisted."""
@@ -146,6 +141,16 @@ class Vocabulary:
 def shipped() -> Vocabulary:
     """The vocabulary shipped with the package, read once (for the wiring layer and tests)."""
     return Vocabulary.load()
+
+
+@lru_cache(maxsize=1024)  # asked for the same question text once per evidence sentence and term
+def _names_in(vocabulary: Vocabulary, norm: str) -> tuple[str, ...]:
+    found: list[tuple[int, int, str]] = []
+    for name in sorted(vocabulary.names, key=len, reverse=True):
+        for m in _whole_name(name).finditer(norm):
+            if not any(a <= m.start() and m.end() <= b for a, b, _ in found):
+                found.append((m.start(), m.end(), name))
+    return tuple(dict.fromkeys(name for _, _, name in found))
 
 
 @lru_cache(maxsize=1024)

@@ -115,6 +115,14 @@ def make_assistant(store: Path, embedder: FakeEmbeddings | None = None, **settin
     return Assistant(Settings(store=store, embedder="fake", **settings), embedder=embedder or FakeEmbeddings())
 
 
+def ingested(folder: Path, store: Path) -> Assistant:
+    """A fake-embedder assistant with every article of ``folder`` ingested (for module-scoped fixtures)."""
+    a = make_assistant(store)
+    report = a.ingest([folder])
+    assert report.ok, report.failed
+    return a
+
+
 @pytest.fixture
 def assistant(tmp_path: Path, docs: Path) -> Assistant:
     """A fake-embedder assistant with the three small briefs ingested."""

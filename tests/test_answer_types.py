@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from tests.conftest import make_assistant
+from tests.conftest import ingested
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answer_types"
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    a = make_assistant(tmp_path_factory.mktemp("answer-types") / "store")
-    report = a.ingest([FIXTURES])
-    assert report.ok, report.failed
-    return a
+    return ingested(FIXTURES, tmp_path_factory.mktemp("answer-types") / "store")
 
 
 @pytest.mark.parametrize(

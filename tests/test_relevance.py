@@ -12,7 +12,7 @@ import pytest
 
 from assistant import Answer, Assistant
 from assistant.numbers import parse_quantities
-from tests.conftest import make_assistant
+from tests.conftest import ingested
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "relevance"
 
@@ -20,10 +20,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "relevance"
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """A fake-embedder assistant over the relevance articles (built once for the module)."""
-    a = make_assistant(tmp_path_factory.mktemp("relevance") / "store")
-    report = a.ingest([FIXTURES])
-    assert report.ok, report.failed
-    return a
+    return ingested(FIXTURES, tmp_path_factory.mktemp("relevance") / "store")
 
 
 def _conflict_values(answer: Answer) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.answer.frame import has_unit, product_codes, sentence_periods
-from assistant.answer.gate import Gate, other_products
+from assistant.answer.gate import Gate, document_year, other_products
 from assistant.answer.operands import period_key
 from assistant.answer.people import person_names, romanised
 from assistant.answer.query import Query, contains
@@ -226,9 +226,7 @@ def _dated_event(text: str, words: list[str]) -> bool:
 
 def _states_month(cand: Candidate) -> bool:
     """The sentence dates something to a month or day, a relative year included (今年1月 in a 2022 article)."""
-    published = str(cand.hit.metadata.get("published", ""))
-    year = int(published[:4]) if published[:4].isdigit() else None
-    labels = sentence_periods(cand.text, year)
+    labels = sentence_periods(cand.text, document_year(cand.hit))
     return any(re.match(r"\d{4}-\d\d", label) for label in labels) or bool(_MONTH.search(cand.text))
 
 

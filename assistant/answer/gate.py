@@ -52,13 +52,19 @@ def _periods_before(before: str, hit: Hit) -> tuple[str, ...]:
     """The periods of the last sentence before this one in its paragraph that states any: a sentence stating none
     speaks of them (``2021 三季报显示，营收…；毛利率 63.24%``)."""
     for start, end in reversed(list(split_sentences(before))):
-        found = sentence_periods(before[start:end], _document_year(hit))
+        found = sentence_periods(before[start:end], document_year(hit))
         if found:
             return found
     return ()
 
 
-def _document_year(hit: Hit) -> int | None:
+def _role_owners(text: str) -> list[str]:
+    """Whose founder/chairman a text names: the name before the role word, or after "founder of"."""
+    return [m.group("owner") or m.group("owner_zh") or m.group("owner_of") for m in _ROLE_OWNER.finditer(text)]
+
+
+def document_year(hit: Hit) -> int | None:
+    """The year its source was published (what 今年 and an undated sentence refer to), or None."""
     published = str(hit.metadata.get("published", ""))
     return int(published[:4]) if published[:4].isdigit() else None
 
@@ -97,8 +103,8 @@ class Gate:
         if self._measures_otherwise(query, text, section_heading(hit, start)):
             return Verdict(False, "qualifier", about)
         event = not (query.wants_number or query.main_metrics)  # who/which/when: the article's year dates it
-        undated = _document_year(hit) if event else None
-        periods = sentence_periods(text, _document_year(hit)) or _periods_before(paragraph_before(hit, start), hit)
+        undated = document_year(hit) if event else None
+        periods = sentence_periods(text, document_year(hit)) or _periods_before(paragraph_before(hit, start), hit)
         if period_mismatch(query.period, periods, undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
@@ -119,15 +125,12 @@ class Gate:
     def _asks_own_founder(self, query: Query) -> bool:
         """The question asks for an asked company's own founder (founder of Moore Threads, 摩尔线程的创始人), not for
         some founder who did something to it (which start-up founder invested in Moore Threads)."""
-        owners = [
-            m.group("owner") or m.group("owner_zh") or m.group("owner_of") for m in _ROLE_OWNER.finditer(query.text)
-        ]
-        return any(set(self.registry.mentions(owner)) & set(query.companies) for owner in owners)
+        return any(set(self.registry.mentions(owner)) & set(query.companies) for owner in _role_owners(query.text))
 
     def _role_of_others(self, query: Query, text: str) -> bool:
         """Every founder/chairman the sentence names is someone else's: the role word follows another
         organisation's name (DeepSeek founder, 某公司创始人) rather than an asked company's."""
-        owners = [m.group("owner") or m.group("owner_zh") or m.group("owner_of") for m in _ROLE_OWNER.finditer(text)]
+        owners = _role_owners(text)
         if not owners:
             return False
         return all(not set(self.registry.mentions(owner)) & set(query.companies) for owner in owners)

@@ -11,6 +11,7 @@ it in its paragraph. Fewer than two such sentences is no summary: the plain answ
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.answer import extractive
@@ -94,8 +95,9 @@ def _names(term: str, norm: str, query: Query, context: Context) -> bool:
     return any(f in found or (len(f) >= 3 and f in norm) for f in forms)
 
 
-def _words(norm: str) -> set[str]:
-    return set(words(norm))
+@lru_cache(maxsize=2048)  # each sentence is segmented once, not once per question word
+def _words(norm: str) -> frozenset[str]:
+    return frozenset(words(norm))
 
 
 def _diverse(found: list[Candidate]) -> list[Candidate]:
