@@ -33,7 +33,7 @@ _MON = (
 )
 _FY = r"(?:FY\s?|fiscal\s+(?:year\s+)?)"
 _SEP = r"\s?(?:-|–|—|~|至|到)\s?"
-_PART = r"全年|上半年|下半年|前三季度|前3季度|第\s?[1-4一二三四]\s?季度|[1-4一二三四]\s?季度|Q[1-4]"
+_PART = r"全年|上半年|下半年|前三个?季度|前3个?季度|第\s?[1-4一二三四]\s?季度|[1-4一二三四]\s?季度|Q[1-4]"
 _NOT_A_YEAR = (
     r"(?![\w.%‰]|,\d)(?!\s?(?:[万亿千百元股名家张个片颗户人台套倍]|shares|units|people|yuan|times"
     r"|[tgpm]?flops|tops|[gtm]b(?:/s)?|nm|w)(?![A-Za-z]))"
@@ -53,7 +53,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("month", rf"{_L}{_Y4}\s?年\s?(?P<m>\d{{1,2}})\s?月份?"),
         ("month", rf"{_L}{_Y4}[-/](?P<m>0?[1-9]|1[0-2]){_NOT_A_YEAR}(?![\d/-])"),
         ("part", rf"(?:(?P<rel>前年|去年|今年|本年|明年)|{_L}{_Y4}\s?(?:财年|年度?)\s?的?)(?P<part>{_PART})?"),
-        ("part", r"(?<![年\d])(?P<part>上半年|下半年|前三季度|前3季度|第[1-4一二三四]季度|[1-4一二三四]季度)"),
+        ("part", r"(?<![年\d])(?P<part>上半年|下半年|前三个?季度|前3个?季度|第[1-4一二三四]季度|[1-4一二三四]季度)"),
         (
             "report",
             rf"{_L}{_Y4}\s?(?:年度?)?\s?的?(?P<rep>一季报|一季度报|半年报|半年度报告|中报|三季报|年报|年度报告)",
@@ -229,7 +229,7 @@ def _part(year: int, part: str) -> _Bounds | None:
         return _months(year, 1, 12)
     if part in ("上半年", "下半年"):
         return _months(year, 1, 6) if part == "上半年" else _months(year, 7, 12)
-    if part in ("前三季度", "前3季度"):
+    if part.replace("个", "") in ("前三季度", "前3季度"):
         return _months(year, 1, 9)
     quarter = _number(part.lstrip("第Qq").removesuffix("季度"))
     return _months(year, 3 * quarter - 2, 3 * quarter)

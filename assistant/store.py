@@ -332,6 +332,13 @@ class Store:
             for r, i in enumerate(index.top(query_tokens, n, filters), start=1)
         ]
 
+    def chunks_of(self, doc_id: str) -> list[Hit]:
+        """Every chunk of one document, in order (read from the keyword index, which holds them all)."""
+        index = self._keyword_index()
+        rows = [i for i, meta in enumerate(index.metadatas) if meta["doc_id"] == doc_id]
+        rows.sort(key=lambda i: int(index.metadatas[i].get("chunk_index", 0)))
+        return [Hit(index.ids[i], doc_id, index.texts[i], dict(index.metadatas[i])) for i in rows]
+
     # -- keyword index -----------------------------------------------------------------------------------------
     def _generation(self) -> str:
         return str((self._collection.metadata or {}).get("generation", ""))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer.frame import period_mismatch, product_codes, published_before, sentence_periods
+from assistant.answer.ordinals import ordinal
 from assistant.answer.query import Query
 from assistant.entities import Registry
 from assistant.facts import FORMATS, Fact
@@ -113,7 +114,7 @@ class Gate:
         absent = self.missing_term(query, norm, context)
         if absent:
             return Verdict(False, absent, about)
-        if query.asks_list and not _ENUMERATES.search(text):  # "哪几块": a sentence naming one thing lists nothing
+        if query.asks_list and not (_ENUMERATES.search(text) or ordinal(text)):  # "哪几块": naming one thing lists none
             return Verdict(False, "list", about)  # (checked after the frame, so a summary may still quote it)
         covers = answers_product or self._covers_question(query, norm if query.language == "zh" else f"{before} {norm}")
         if not covers:  # (a sentence naming the asked product and another one answers "which card" by its type)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer import calculate, extractive, notes, working
+from assistant.answer.enumeration import numbered_list
 from assistant.answer.extractive import Candidate
 from assistant.answer.gate import Gate, asks_why
 from assistant.answer.query import Planner, Query
@@ -121,7 +122,7 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
 
 
 # A question no single sentence answers (why, challenges …) gets a summary when two or more sentences qualify.
-STRATEGIES: tuple[Strategy, ...] = (calculation, summary, sentences)
+STRATEGIES: tuple[Strategy, ...] = (calculation, numbered_list, summary, sentences)
 
 
 def answer(query: Query, hits: list[Hit], context: Context) -> Answer:
@@ -167,7 +168,8 @@ def _nowhere(name: str, searched: str, store: Store) -> bool:
 
 
 def _unknown_subject(query: Query, missing: list[str], gate: Gate) -> bool:
-    """Unless both company and metric are known, most of the question's content words must be in the evidence."""
-    known = bool(query.companies) and bool(query.main_metrics)
+    """Unless both subject (a company, or an organisation or product the gate found named) and metric are known,
+    most of the question's content words must be in the evidence."""
+    known = bool(query.companies or query.organisations or query.products) and bool(query.main_metrics)
     terms = [t for t in query.key_terms if not gate.question_word(t)]  # 多大, 哪天: they ask, they name nothing
     return not known and bool(terms) and len([t for t in missing if t in terms]) * 2 > len(terms)
