@@ -187,6 +187,11 @@ def _jieba() -> Any:
     return tokenizer
 
 
+def word_frequencies() -> dict[str, int]:
+    """How often each word of the segmenter's dictionary occurs (its corpus counts), for ranking renderings."""
+    return dict(_jieba().FREQ)
+
+
 def words(text: str) -> list[str]:
     """The words of a text as one reading segments it (挑战者 stays one word, unlike in search tokens)."""
     normalised = normalise_for_match(text)

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from assistant import bilingual
 from assistant.errors import ConfigError
 from assistant.glossary import lookup, parse_glossary
 from assistant.text import has_word, normalise_for_match
@@ -135,6 +136,17 @@ class Vocabulary:
     def chinese_terms(self, word: str) -> Words:
         """Chinese renderings of an English word or phrase (``"shipments"`` → ``("出货量", "出货", …)``)."""
         return lookup(self.glossary, word)
+
+    def renderings(self, word: str) -> Words:
+        """How Chinese text may write an English question word: its listed name forms, else its glossary terms and
+        the general dictionary's renderings (``joining`` → 加入 …). For checking coverage only: a word the
+        dictionary knows is not thereby vocabulary (Samsung stays a name the answer must carry)."""
+        forms = self.name_forms(word)
+        if forms:
+            return forms
+        own = self.chinese_terms(word)
+        general = bilingual.renderings(word) if word.isascii() and word.replace("-", "").isalpha() else ()
+        return (*own, *general)
 
 
 @cache

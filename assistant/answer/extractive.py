@@ -280,14 +280,15 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
     lead = normalise_for_match(chosen[0].text)
     codes = re.findall(r"[a-z]+\d+[a-z]*", normalise_for_match(query.text))  # BF16, BR100, 910C
     required = [t for t in codes if t in lead]  # model and format codes the best sentence matched, others must too
-    # A product's figure the ingest filed as no fact (60% of an H100) never reaches the conflict notes: other
-    # sources' values of its unit about the same product are shown beside it, as for a doubted figure.
-    unfiled = query.wants_number and bool(query.products) and not _filed(chosen[0])
+    # A product's figure, or one of a measure we file no facts for (TOPS, GB/s), never reaches the conflict notes:
+    # other values of its unit about the same subject are shown beside it, as for a doubted figure.
+    measured = not query.main_metrics  # (a measure with a unit of its own: a share or a count is too common a unit)
+    unfiled = query.wants_number and (measured or (bool(query.products) and not _filed(chosen[0])))
     runners = [
         c
         for c in found
         if c not in chosen
-        and (c.score >= floor or (unfiled and c.score >= chosen[0].score - 4.0 and _new_values(c, chosen[:1])))
+        and (c.score >= floor or (unfiled and c.score + 4 >= chosen[0].score and _new_values(c, chosen[:1], measured)))
         and all(t in normalise_for_match(c.text) for t in required)
     ]
     # Other sources first (they may disagree), then sentences of a chosen source that add a new kind of figure.
@@ -297,7 +298,8 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
                 continue
             if any(c.hit.doc_id == cand.hit.doc_id for c in chosen) != same_source:
                 continue
-            adds = _new_figures(cand, chosen) or (doubted and _new_values(cand, chosen)) or query.asks_list
+            other = (doubted and _new_values(cand, chosen)) or (unfiled and _new_values(cand, chosen, measured))
+            adds = _new_figures(cand, chosen) or other or query.asks_list
             if same_source and not adds:  # a list's further items are often the source's next sentences
                 continue
             chosen.append(cand)
@@ -380,9 +382,15 @@ def _filed(cand: Candidate) -> bool:
     return any(cand.start <= f.start < cand.end for f in stated)
 
 
-def _new_values(cand: Candidate, chosen: list[Candidate]) -> bool:
-    """A sentence stating a figure of a unit the chosen ones state, with a value none of them has (200 vs 250)."""
-    have = {(q.unit, q.currency, q.value) for c in chosen for q in parse_quantities(c.text)}
+def _new_values(cand: Candidate, chosen: list[Candidate], measured: bool = False) -> bool:
+    """A sentence stating a figure of a unit the chosen ones state, with a value none of them has (200 vs 250);
+    ``measured``: of a unit of measure (TOPS, GB/s), not a share, count or amount of money."""
+    have = {
+        (q.unit, q.currency, q.value)
+        for c in chosen
+        for q in parse_quantities(c.text)
+        if not measured or (q.unit not in ("", "%") and not q.currency)
+    }
     units = {(u, c) for u, c, _ in have}
     return any(
         (q.unit, q.currency) in units and (q.unit, q.currency, q.value) not in have for q in parse_quantities(cand.text)

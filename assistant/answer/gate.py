@@ -145,7 +145,7 @@ class Gate:
             return True
         terms = [t for t in query.key_terms if not self.framed(t)]
         v = self.vocabulary
-        found = sum(1 for t in terms if t in text or any(z in text for z in v.name_forms(t) or v.chinese_terms(t)))
+        found = sum(1 for t in terms if t in text or any(z in text for z in v.renderings(t)))
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
             return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
         return not terms or found * 2 > len(terms)
@@ -238,7 +238,7 @@ class Gate:
         """A question word is in the (normalised) context: as written, as Chinese writes a listed name or a glossary
         word, or (a word of a listed name: "micro" of "Jingjia Micro") through its whole name."""
         v = self.vocabulary
-        if term in context or any(z in context for z in v.name_forms(term) or v.chinese_terms(term)):
+        if term in context or any(z in context for z in v.renderings(term)):
             return True
         whole = [n for n in v.names_in(normalise_for_match(query.text)) if has_word(n, term)]
         return any(z in context for n in whole for z in v.name_forms(n))

@@ -91,7 +91,7 @@ def _names(term: str, norm: str, query: Query, context: Context) -> bool:
     vocabulary = context.gate.vocabulary
     if has_word(norm, term):
         return True
-    forms = vocabulary.name_forms(term) or vocabulary.chinese_terms(term)
+    forms = vocabulary.renderings(term)
     return any(f in found or (len(f) >= 3 and f in norm) for f in forms)
 
 
