@@ -139,3 +139,44 @@ def test_a_month_without_its_year_dates_the_event_in_its_own_clause(assistant: A
     assert not answer.refused and "今年5月" in answer.text, answer.text
     founded = assistant.ask("登临科技是什么时候成立的？")
     assert founded.refused, founded.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "刘晨光认为要做出大算力的车载芯片需要跨过哪几道坎？",
+        "What are the hurdles Liu Chenguang lists for big automotive chips?",
+    ],
+)
+def test_a_list_question_gets_every_item_of_the_numbered_list_in_order(assistant: Assistant, question: str) -> None:
+    """The talk numbers four hurdles in four paragraphs (第一个… to 第四个…): each item is cited, in the source's
+    order, and the English question finds the speaker by his pinyin name (Liu Chenguang: 刘晨光)."""
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    items = ["存储带宽", "工具链", "车规认证", "量产供应"]
+    at = [answer.text.find(item) for item in items]
+    assert all(i >= 0 for i in at) and at == sorted(at), answer.text
+    assert len(answer.citations) == 4
+
+
+def test_a_list_question_no_numbered_list_answers_gets_no_list(assistant: Assistant) -> None:
+    """A numbered list about something else (the talk's hurdles) never answers a list question on investors."""
+    answer = assistant.ask("智芯未来有哪些投资方？")
+    assert "第一个" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["LX1的互联带宽是多少？", "What is the interconnect bandwidth of the LX1 chip?"])
+def test_a_measure_with_two_values_in_one_source_shows_both(assistant: Assistant, question: str) -> None:
+    """Bandwidth is no filed fact, so no conflict note can compare it: the source's original and revised values
+    are both quoted, each cited."""
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "720 GB/s" in answer.text and "560 GB/s" in answer.text, answer.text
+
+
+def test_a_question_opening_with_a_name_and_its_product_keeps_to_that_name(assistant: Assistant) -> None:
+    """智芯未来首款芯片…: the organisation is 智芯未来 (the product words are not its name), so another maker's
+    figure (FH210's) never joins the answer."""
+    answer = assistant.ask("智芯未来首款芯片的设计算力是多少？")
+    assert not answer.refused, answer.text
+    assert "180TOPS" in answer.text and "FH210" not in answer.text, answer.text

@@ -118,3 +118,21 @@ def test_a_period_code_is_a_whole_word_never_part_of_a_model_code() -> None:
     assert has_word("2025h2营收", "h2") and has_word("h2 2025", "h2")
     assert not has_word("fh210显卡", "h2") and not has_word("h264编码", "h2") and not has_word("h100", "h1")
     assert period_ask("Which Nvidia card does Innosilicon's FH210 perform like?").part == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "organisations"),
+    [
+        ("王平认为要做出大算力芯片，需要解决哪几方面的挑战？", ()),  # a speaker, not the subject
+        ("杨建引用的数据里，2021年图形市场有多大？", ()),
+        ("現在的910C是用哪家的製程？", ()),  # a time word
+        ("中芯国际截至2023年6月的季度收入是多少？", ("中芯国际",)),
+        ("智芯未来首款芯片的设计算力是多少？", ("智芯未来",)),  # the name, not its product words
+        ("单颗芯片有多少晶体管？", ()),
+        ("登临科技的Goldwasser芯片算力是多少？", ("登临科技",)),
+    ],
+)
+def test_a_questions_opening_name_is_an_organisation_only_when_it_names_one(
+    question: str, organisations: tuple[str, ...]
+) -> None:
+    assert PLANNER.plan(question).organisations == organisations

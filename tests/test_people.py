@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.people import person_names, romanised
+from assistant.answer.people import chinese_name_in, person_names, pinyin_names, romanised
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,15 @@ def test_romanised_puts_the_surname_first_and_keeps_other_names() -> None:
     assert romanised("李文涛") == "Li Wentao"
     assert romanised("欧阳明") == "Ouyang Ming"
     assert romanised("Chen Hua") == "Chen Hua"
+
+
+def test_a_pinyin_name_in_an_english_question_is_found_as_chinese_writes_it() -> None:
+    """ "Yang Jian" and "Liu Chenguang" are people: either word of the name finds 杨建 / 刘晨光 in Chinese text;
+    "Moore Threads" is no person (Moore is no surname syllable), and a namesake with other characters' sounds is
+    not the person."""
+    names = pinyin_names("According to Yang Jian and Liu Chenguang, what did Moore Threads ship?")
+    assert names["jian"] == ("yang", "jian") and names["liu"] == ("liu", "chenguang")
+    assert "moore" not in names
+    assert chinese_name_in(names["yang"], "联合创始人杨建表示，") == "杨建"
+    assert chinese_name_in(names["liu"], "总经理刘晨光透露") == "刘晨光"
+    assert chinese_name_in(names["liu"], "总经理刘成刚透露") == ""

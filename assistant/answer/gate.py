@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from assistant.answer.frame import period_mismatch, product_codes, published_before, sentence_periods
 from assistant.answer.ordinals import ordinal
+from assistant.answer.people import chinese_name_in, pinyin_names
 from assistant.answer.query import Query
 from assistant.entities import Registry
 from assistant.facts import FORMATS, Fact
@@ -220,25 +221,34 @@ class Gate:
         otherwise the first term the best part misses."""
         misses = []
         for terms in self.required_terms(query):
-            absent = [t for t in terms if not self.term_found(t, norm, context)]
+            absent = [t for t in terms if not self.term_found(t, norm, context, query)]
             if not absent:
                 return ""
             misses.append(absent[0])
         return misses[0]
 
-    def term_found(self, term: str, norm: str, context: str = "") -> bool:
+    def term_found(self, term: str, norm: str, context: str = "", query: Query | None = None) -> bool:
         """A required attribute is named in the sentence (any of its words, not inside a longer measure word); a
-        required name is in the sentence or its context (the chunk and the document title)."""
+        required name is in the sentence or its context (the chunk and the document title), a person's pinyin
+        name as Chinese writes it (Yang Jian: 杨建)."""
         if term.startswith("@"):
             return any(_has(norm, w) for w in self.vocabulary.attributes[term[1:]])
         chinese = self.vocabulary.name_forms(term) or self.vocabulary.chinese_terms(term)
-        return has_word(norm, term) or has_word(context, term) or any(z in context for z in chinese)
+        if has_word(norm, term) or has_word(context, term) or any(z in context for z in chinese):
+            return True
+        return query is not None and self._person_in(term, query, context)
+
+    def _person_in(self, term: str, query: Query, context: str) -> bool:
+        """``term`` is a word of a person's pinyin name in an English question, and ``context`` names that person
+        in characters."""
+        person = pinyin_names(query.text).get(term) if query.language == "en" else None
+        return person is not None and bool(chinese_name_in(person, context))
 
     def mentioned(self, term: str, query: Query, context: str) -> bool:
         """A question word is in the (normalised) context: as written, as Chinese writes a listed name or a glossary
         word, or (a word of a listed name: "micro" of "Jingjia Micro") through its whole name."""
         v = self.vocabulary
-        if term in context or any(z in context for z in v.renderings(term)):
+        if term in context or any(z in context for z in v.renderings(term)) or self._person_in(term, query, context):
             return True
         whole = [n for n in v.names_in(normalise_for_match(query.text)) if has_word(n, term)]
         return any(z in context for n in whole for z in v.name_forms(n))

@@ -51,6 +51,40 @@ def person_names(text: str) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(found)))
 
 
+def pinyin_names(question: str) -> dict[str, tuple[str, str]]:
+    """The Chinese people an English question names in pinyin, by each word of their name (``"Yang Jian"`` →
+    ``{"yang": ("yang", "jian"), "jian": ("yang", "jian")}``): a capitalised surname syllable and a given name."""
+    found: dict[str, tuple[str, str]] = {}
+    for m in _EN_PINYIN_NAME.finditer(question):
+        family, given = m.group(1).lower(), m.group(2).lower().replace("-", "")
+        if family in _surname_syllables():
+            found[family] = found[given] = (family, given)
+    return found
+
+
+def chinese_name_in(name: tuple[str, str], text: str) -> str:
+    """The Chinese name in ``text`` whose pinyin is ``name`` (``("yang", "jian")`` finds 杨建), or ''."""
+    family, given = name
+    to_pinyin = _pinyin()
+    for m in re.finditer(rf"{_COMPOUND}|[{_SINGLE}]", text):
+        if "".join(to_pinyin(m.group())) != family:
+            continue
+        for length in (1, 2):
+            rest = text[m.end() : m.end() + length]
+            if len(rest) == length and re.fullmatch(r"[\u4e00-\u9fff]+", rest) and "".join(to_pinyin(rest)) == given:
+                return m.group() + rest
+    return ""
+
+
+@cache
+def _surname_syllables() -> frozenset[str]:
+    to_pinyin = _pinyin()
+    return frozenset("".join(to_pinyin(s)) for s in (*_COMPOUND.split("|"), *_SINGLE))
+
+
+_EN_PINYIN_NAME = re.compile(r"\b([A-Z][a-z]{0,5})\s([A-Z][a-z]{1,11}(?:-[a-z]{1,6})?)\b")
+
+
 def romanised(name: str) -> str:
     """A Chinese name in pinyin, surname first (``张建锋`` → ``Zhang Jianfeng``); other names unchanged."""
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name):
