@@ -31,6 +31,7 @@ _MON = (
     r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_MON2 = _MON.replace("?P<mon>", "?P<mon2>")
 _FY = r"(?:FY\s?|fiscal\s+(?:year\s+)?)"
 _SEP = r"\s?(?:-|–|—|~|至|到)\s?"
 _PART = r"全年|上半年|下半年|前三个?季度|前3个?季度|第\s?[1-4一二三四]\s?季度|[1-4一二三四]\s?季度|Q[1-4]"
@@ -48,6 +49,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("day", rf"{_L}{_Y4}(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}}){_R}(?!\.\d)"),
         ("day", rf"{_L}{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+){_Y4}{_R}"),
         ("day", rf"{_L}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?\s+{_Y4}{_R}"),
+        ("months", rf"{_L}{_MON}\s?(?:-|–|—|to|through)\s?{_MON2},?\s+(?:of\s+)?{_Y4}{_R}"),
         ("month", rf"{_L}{_MON},?\s+(?:of\s+)?{_Y4}{_R}"),
         ("months", rf"{_L}{_Y4}\s?年\s?(?P<m>\d{{1,2}})\s?月?{_SEP}(?P<m2>\d{{1,2}})\s?月份?"),
         ("month", rf"{_L}{_Y4}\s?年\s?(?P<m>\d{{1,2}})\s?月份?"),
@@ -188,6 +190,9 @@ def _build(kind: str, m: re.Match[str], default_year: int | None) -> _Bounds | N
         month = int(groups["m"]) if groups.get("m") else _MONTH_NAMES.index(groups["mon"][:3].lower()) + 1
         return _months(year, month, month)
     if kind == "months":
+        if groups.get("mon"):  # January–September 2025
+            first, last = (_MONTH_NAMES.index(groups[g][:3].lower()) + 1 for g in ("mon", "mon2"))
+            return _months(year, first, last)
         return _months(year, int(groups["m"]), int(groups["m2"]))
     if kind == "half":
         half = _number(groups["h"])
