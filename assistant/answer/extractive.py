@@ -141,6 +141,7 @@ def _figures_of_other_measures(query: Query, facts: list[Fact]) -> bool:
     return True
 
 
+_STATED_BY = {"founder": "founded"}  # a role the sentence states through its event's verb (X创立的, founded by X)
 _EVENT_METRICS = frozenset({"listing", "founded", "founder"})  # words of events, not of figures
 
 
@@ -184,7 +185,7 @@ def _score(
         score += 3.0 if set(query.companies) & set(cand.companies) else 1.0
     main = query.main_metrics
     if main:
-        if not any(contains(norm, w) for m in main for w in metrics[m]):
+        if not any(contains(norm, w) for m in main for w in metrics[m]) and not _stated_by(main, norm, metrics, cand):
             return None
         score += 3.0
     if "growth" in query.metrics and (any(contains(norm, w) for w in metrics["growth"]) or "%" in norm):
@@ -214,6 +215,13 @@ def _score(
     score += 1.0 / (cand.hit.rank or 1)
     score += _RELIABILITY_BONUS.get(str(cand.hit.metadata.get("reliability", "")), 0.0)
     return score
+
+
+def _stated_by(main: tuple[str, ...], norm: str, metrics: Mapping[str, tuple[str, ...]], cand: Candidate) -> bool:
+    """A role the sentence states through its event's verb and a person's name (张建中创立的摩尔线程: its founder;
+    "founded by former AMD engineers" names nobody)."""
+    verbs = [w for m in main if m in _STATED_BY for w in metrics[_STATED_BY[m]]]
+    return any(contains(norm, w) for w in verbs) and bool(person_names(cand.text))
 
 
 def _dated_event(text: str, words: list[str]) -> bool:
