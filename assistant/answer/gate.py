@@ -106,7 +106,9 @@ class Gate:
             return Verdict(False, "qualifier", about)
         event = not (query.wants_number or query.main_metrics)  # who/which/when: the article's year dates it
         undated = document_year(hit) if event else None
-        periods = sentence_periods(text, document_year(hit)) or _periods_before(paragraph_before(hit, start), hit)
+        periods = sentence_periods(text, document_year(hit))
+        if not periods and not event:  # a figure speaks of its paragraph's period; an event of its article's year
+            periods = _periods_before(paragraph_before(hit, start), hit)
         if period_mismatch(query.period, periods, undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
@@ -279,7 +281,11 @@ _WHY = re.compile(
     r"为什么|为何|原因|驱动因素|why|how come|what caused|what (?:was|is|were|are) behind|what drove|what drives"
 )
 # A sentence that gives a reason (not one that draws a consequence: 因此, so).
-_REASON = re.compile(r"因为|由于|原因|之所以|出于|鉴于|because|due to|owing to|as a result of|since the|caused by")
+_REASON = re.compile(
+    r"因为|由于|原因|之所以|出于|鉴于|导致|致使|所致|为了|以便|基于上述|基于以上|考虑到|综合考虑"
+    r"|because|due to|owing to|as a result of|since the|caused by"
+    r"|led to|in order to"
+)
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")
 _FIGURE_CLAUSE = re.compile(r"[，,；;]")
 
