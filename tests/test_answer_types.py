@@ -180,3 +180,12 @@ def test_a_question_opening_with_a_name_and_its_product_keeps_to_that_name(assis
     answer = assistant.ask("智芯未来首款芯片的设计算力是多少？")
     assert not answer.refused, answer.text
     assert "180TOPS" in answer.text and "FH210" not in answer.text, answer.text
+
+
+def test_a_reason_that_points_back_is_given_with_what_it_points_to(assistant: Assistant) -> None:
+    """基于上述因素…: the decision sentence names no reason itself; the sentences before it, which do, are quoted
+    with it, in order."""
+    answer = assistant.ask("蓝图微电子为什么终止车载显示芯片项目？")
+    assert not answer.refused, answer.text
+    price, clients, decision = (answer.text.find(w) for w in ("价格下降", "推迟", "基于上述因素"))
+    assert 0 <= price < clients < decision, answer.text

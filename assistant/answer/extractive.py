@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assistant.answer.frame import has_unit, product_codes, sentence_periods
@@ -254,6 +254,37 @@ def _has_figure(text: str, units: frozenset[str] = frozenset()) -> bool:
     """The sentence states a figure (not a bare small count), of an asked unit when the question names one."""
     found = [q for q in parse_quantities(text) if q.currency or q.unit or q.value >= 10 or "." in q.text]
     return any(has_unit(q.unit, q.currency, units) for q in found) if units else bool(found)
+
+
+def with_antecedents(chosen: list[Candidate], chunks_of: Callable[[str], list[Hit]]) -> list[Candidate]:
+    """A reason sentence that points back (基于上述因素，…; 因此…) is preceded by the sentences it points to: the three
+    before it (read from the previous chunk when it opens its chunk), each cited."""
+    result: list[Candidate] = []
+    for cand in chosen:
+        if _BACK_REFERENCE.match(normalise_for_match(cand.text)):
+            hit, end = _text_before(cand, chunks_of)
+            before, offset = hit.text[:end], 0  # "the above": the sentences before it, across paragraphs
+            for start, stop in list(split_sentences(before))[-3:]:
+                earlier = Candidate(hit, offset + start, offset + stop, before[start:stop], cand.score, cand.companies)
+                if all((c.hit.chunk_id, c.start) != (hit.chunk_id, earlier.start) for c in result):
+                    result.append(earlier)
+        result.append(cand)
+    return result
+
+
+def _text_before(cand: Candidate, chunks_of: Callable[[str], list[Hit]]) -> tuple[Hit, int]:
+    """The chunk holding the text just before the sentence, and where the sentence starts in it."""
+    if cand.hit.text[: cand.start].strip():
+        return cand.hit, cand.start
+    index = int(cand.hit.metadata.get("chunk_index", 0))
+    previous = [h for h in chunks_of(cand.hit.doc_id) if int(h.metadata.get("chunk_index", -1)) == index - 1]
+    if not previous:
+        return cand.hit, cand.start
+    at = previous[0].text.find(cand.text[:12])  # chunks overlap: the sentence may end the previous chunk too
+    return previous[0], at if at >= 0 else len(previous[0].text)
+
+
+_BACK_REFERENCE = re.compile(r"^(?:基于上述|基于以上|综上|鉴于上述|鉴于此|基于此|因此|所以|由此|for these reasons)")
 
 
 def uncovered_terms(query: Query, chosen: list[Candidate], gate: Gate) -> list[str]:

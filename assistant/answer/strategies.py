@@ -107,7 +107,7 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     answered = _each_part(query, hits, chosen, context)
     if isinstance(answered, Answer):
         return answered
-    chosen = answered
+    chosen = extractive.with_antecedents(answered, context.store.chunks_of) if asks_why(query) else answered
     text, citations = extractive.compose(query, chosen)
     lines = text.split("\n")
     facts = notes.answered_facts(query, chosen)
