@@ -144,6 +144,7 @@ _UNIT_ASKS = {
         r"|how much money|how many (?:yuan|dollars|hong kong dollars)"
     ),
     "x": re.compile(r"几倍|多少倍|how many times"),
+    "people": re.compile(r"(?:多少|几)(?:个|名)?(?:人|员工)(?![民工])|how many (?:people|employees|staff)"),
     "%": re.compile(
         r"百分之几|多少%|百分比|几成|高出多少|涨幅|溢价|what percentage|what percent|what share of"
         r"|how (?:far|much) (?:above|below|higher|lower)"
@@ -184,6 +185,7 @@ def has_unit(quantity_unit: str, currency: str, units: frozenset[str]) -> bool:
         ("shares" in units and quantity_unit == "shares")
         or ("currency" in units and bool(currency))
         or ("x" in units and quantity_unit == "x")
+        or ("people" in units and quantity_unit == "people")
         or ("%" in units and quantity_unit in ("%", "pp"))
     )
 
