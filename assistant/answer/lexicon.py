@@ -42,6 +42,11 @@ GENERIC_TERMS = frozenset(
         "它",
         "它的",
         "这家",
+        "这块",
+        "这款",
+        "这颗",
+        "这张",
+        "卡用",  # 这块卡用的是…: how the segmenter cuts 卡/用
         "该公司",
         "那",
         "呢",
