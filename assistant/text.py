@@ -52,8 +52,16 @@ def simplified(text: str) -> str:
 
 
 def is_traditional(text: str) -> bool:
-    """The text is written in traditional characters (some character reads otherwise in simplified)."""
-    return bool(_CJK.search(text)) and simplified(text) != text
+    """The text is written in traditional characters: more of its characters read otherwise in simplified than in
+    traditional script (华为昇腾 is simplified: 昇 is a brand's character in both, 华 and 腾 are simplified)."""
+    if not _CJK.search(text):
+        return False
+    as_simplified = simplified(text)
+    if as_simplified == text:
+        return False
+    as_traditional = str(_s2t().convert(text))
+    changed_back = sum(a != b for a, b in zip(text, as_traditional, strict=False))
+    return sum(a != b for a, b in zip(text, as_simplified, strict=True)) > changed_back
 
 
 def traditional(text: str, keep: tuple[str, ...] = ()) -> str:

@@ -12,7 +12,7 @@ from assistant.answer.gate import Gate
 from assistant.answer.query import Planner
 from assistant.entities import default_registry
 from assistant.numbers import parse_quantities
-from assistant.text import normalise_for_match
+from assistant.text import is_traditional, normalise_for_match
 from assistant.types import Hit
 from assistant.vocabulary import shipped
 
@@ -136,3 +136,16 @@ def test_a_questions_opening_name_is_an_organisation_only_when_it_names_one(
     question: str, organisations: tuple[str, ...]
 ) -> None:
     assert PLANNER.plan(question).organisations == organisations
+
+
+@pytest.mark.parametrize(
+    ("question", "traditional"),
+    [
+        ("百度向华为订了多少颗昇腾910B？", False),  # 昇 is the brand's character in either script
+        ("壁仞為甚麼要把BR100的速度調低？", True),
+        ("昇騰910C用了幾個裸晶？", True),
+        ("What did Ascend ship?", False),
+    ],
+)
+def test_a_question_is_traditional_by_most_of_its_characters(question: str, traditional: bool) -> None:
+    assert is_traditional(question) is traditional
