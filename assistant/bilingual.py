@@ -12,6 +12,7 @@ English question (about a second), not at import.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
@@ -54,7 +55,7 @@ def renderings(word: str) -> tuple[str, ...]:
 
 
 @cache
-def _frequencies() -> dict[str, int]:
+def _frequencies() -> Mapping[str, int]:
     from assistant.tokenize import word_frequencies  # jieba's dictionary, loaded once for tokenising anyway
 
     return word_frequencies()

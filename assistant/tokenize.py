@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from assistant.entities import default_registry
 from assistant.text import normalise_for_match
@@ -187,9 +188,9 @@ def _jieba() -> Any:
     return tokenizer
 
 
-def word_frequencies() -> dict[str, int]:
+def word_frequencies() -> Mapping[str, int]:
     """How often each word of the segmenter's dictionary occurs (its corpus counts), for ranking renderings."""
-    return dict(_jieba().FREQ)
+    return cast("Mapping[str, int]", _jieba().FREQ)
 
 
 def words(text: str) -> list[str]:

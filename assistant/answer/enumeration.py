@@ -72,8 +72,8 @@ def numbered_list(query: Query, hits: list[Hit], context: Context) -> Answer | N
     if share * 2 <= 1:
         return None
     text, citations = extractive.compose(query, run)
-    lead = f"来源列出了{len(run)}项：" if query.language == "zh" else f"The source lists {len(run)} items:"
-    return Answer(f"{lead}\n{text}", False, citations, language=query.language)
+    heading = f"来源列出了{len(run)}项：" if query.language == "zh" else f"The source lists {len(run)} items:"
+    return Answer(f"{heading}\n{text}", False, citations, language=query.language)
 
 
 def _openers(query: Query, hits: list[Hit], context: Context) -> list[Candidate]:

@@ -338,7 +338,8 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
             if any(c.hit.doc_id == cand.hit.doc_id for c in chosen) != same_source:
                 continue
             other = (doubted and _new_values(cand, chosen)) or (unfiled and _new_values(cand, chosen, measured))
-            adds = _new_figures(cand, chosen) or other or query.asks_list
+            named = not query.wants_number and _new_products(cand, chosen)  # another series answers "what series"
+            adds = _new_figures(cand, chosen) or other or named or query.asks_list
             if same_source and not adds:  # a list's further items are often the source's next sentences
                 continue
             chosen.append(cand)
@@ -440,6 +441,12 @@ def _new_figures(cand: Candidate, chosen: list[Candidate]) -> bool:
     """A sentence that adds a kind of figure (unit or currency) none of the chosen ones has."""
     have = {(q.unit, q.currency) for c in chosen for q in parse_quantities(c.text)}
     return any((q.unit, q.currency) not in have for q in parse_quantities(cand.text))
+
+
+def _new_products(cand: Candidate, chosen: list[Candidate]) -> bool:
+    """A sentence naming a product code none of the chosen ones names."""
+    have = {code for c in chosen for code in product_codes(c.text)}
+    return bool(set(product_codes(cand.text)) - have)
 
 
 def _same_figures(cand: Candidate, chosen: list[Candidate]) -> bool:
