@@ -262,10 +262,9 @@ def with_antecedents(chosen: list[Candidate], chunks_of: Callable[[str], list[Hi
     result: list[Candidate] = []
     for cand in chosen:
         if _BACK_REFERENCE.match(normalise_for_match(cand.text)):
-            hit, end = _text_before(cand, chunks_of)
-            before, offset = hit.text[:end], 0  # "the above": the sentences before it, across paragraphs
-            for start, stop in list(split_sentences(before))[-3:]:
-                earlier = Candidate(hit, offset + start, offset + stop, before[start:stop], cand.score, cand.companies)
+            hit, end = _text_before(cand, chunks_of)  # "the above": the sentences before it, across paragraphs
+            for start, stop in list(split_sentences(hit.text[:end]))[-3:]:
+                earlier = Candidate(hit, start, stop, hit.text[start:stop], cand.score, cand.companies)
                 if all((c.hit.chunk_id, c.start) != (hit.chunk_id, earlier.start) for c in result):
                     result.append(earlier)
         result.append(cand)

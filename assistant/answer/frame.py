@@ -77,7 +77,11 @@ _ORG_ZH = re.compile(
 )
 _ORG_FUNCTION = re.compile(r"[的之了是在和与及其这那多少几哪个些年月日家为被把向从对他她它我你估认称说]")
 _ORG_VERB = re.compile(r"控制|持有|收购|投资|合计|一共|拥有|成立|创办")  # 陈维良一共控制公司: a verb, not a name
-_ORG_GENERIC = frozenset({"上市", "国产", "中国", "国内", "全球", "美国", "海外", "芯片", "这家", "该", "其他", "相关"})
+# Words that make no organisation name, places included (中国半导体 is the sector, 日本半导体 an industry).
+ORG_GENERIC = frozenset(
+    {"上市", "国产", "中国", "国内", "全球", "美国", "海外", "芯片", "这家", "该", "其他", "相关"}
+    | {"日本", "韩国", "欧洲", "大陆", "中国大陆", "内地"}
+)
 _ORG_EN = re.compile(
     r"(?<![A-Za-z])((?:[A-Z][A-Za-z&.\-]+\s){0,3}[A-Z][A-Za-z&.\-]+)\s"
     r"(Law Firm|Technologies|Technology|Semiconductor|Microelectronics|Group|Capital|Fund|Holdings|Corp|Inc|Ltd)\b"
@@ -122,12 +126,7 @@ def organisations(text: str, registry: Registry, vocabulary: frozenset[str] = fr
         names.append(opening)
     for m in _ORG_ZH.finditer(text):
         stem = m.group(1)
-        if (
-            _ORG_FUNCTION.search(stem)
-            or _ORG_VERB.search(stem)
-            or stem in _ORG_GENERIC
-            or registry.mentions(m.group(0))
-        ):
+        if _ORG_FUNCTION.search(stem) or _ORG_VERB.search(stem) or stem in ORG_GENERIC or registry.mentions(m.group(0)):
             continue
         names.append(m.group(0))
     for m in _ORG_EN.finditer(text):

@@ -16,7 +16,7 @@ from functools import lru_cache
 from assistant.answer.frame import period_mismatch, product_codes, published_before, sentence_periods
 from assistant.answer.ordinals import ordinal
 from assistant.answer.people import chinese_name_in, pinyin_names
-from assistant.answer.query import Query
+from assistant.answer.query import WHY, Query
 from assistant.entities import Registry
 from assistant.facts import FORMATS, Fact
 from assistant.text import has_word, normalise_for_match, split_sentences
@@ -143,7 +143,7 @@ class Gate:
         """A question no metric or figure frames (which chip, who advised, why …) is answered only by a sentence
         that, with the text before it in its paragraph, names most of the question's content words (an English
         word counts when its Chinese rendering is there; for English questions half will do)."""
-        why = _WHY.search(normalise_for_match(query.text))
+        why = WHY.search(normalise_for_match(query.text))
         if (query.main_metrics or query.wants_number) and not why:
             return True
         terms = [t for t in query.key_terms if not self.framed(t)]
@@ -262,12 +262,12 @@ class Gate:
 
 def asks_why(query: Query) -> bool:
     """The question asks for a reason (为什么, what was behind …)."""
-    return bool(_WHY.search(normalise_for_match(query.text)))
+    return bool(WHY.search(normalise_for_match(query.text)))
 
 
 def gives_reason(query: Query, norm: str) -> bool:
     """A "why" question's sentence must give a reason (因为, 由于, because …); any sentence passes otherwise."""
-    return not _WHY.search(normalise_for_match(query.text)) or bool(_REASON.search(norm))
+    return not WHY.search(normalise_for_match(query.text)) or bool(_REASON.search(norm))
 
 
 _ENUMERATES = re.compile(r"(?<=\w)/(?=\w)|、|以及|(?<=\w)[和及与](?=\w)|,\s*(?:and\s)?\w|\band\b")
@@ -276,9 +276,6 @@ _ROLE_OWNER = re.compile(
     r"(?P<owner>(?:[A-Z][\w-]+\s){0,2}[A-Z][\w-]+)(?:'s)?\s+(?:co-)?(?:founder|chairman|chief executive)"
     r"|(?P<owner_zh>[\u4e00-\u9fffA-Za-z]{2,8}?)(?:的)?(?:联合)?(?:创始人|创办人|董事长)"
     r"|(?:founder|chairman|chief executive) of (?P<owner_of>(?:[A-Z][\w-]+\s){0,2}[A-Z][\w-]+)"
-)
-_WHY = re.compile(
-    r"为什么|为何|原因|驱动因素|why|how come|what caused|what (?:was|is|were|are) behind|what drove|what drives"
 )
 # A sentence that gives a reason (not one that draws a consequence: 因此, so).
 _REASON = re.compile(

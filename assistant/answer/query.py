@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.answer.frame import (
     ASKING,
+    ORG_GENERIC,
     PeriodAsk,
     asked_units,
     clause_texts,
@@ -181,7 +182,7 @@ class Planner:
             and not asks_who
             and not (asks_product and not asks_quantity)
             and not (list_ask and not counted)
-            and not (_WHY_ASK.search(norm) and not asks_quantity)  # why it cannot buy HBM asks no figure of HBM
+            and not (WHY.search(norm) and not asks_quantity)  # why it cannot buy HBM asks no figure of HBM
         )
         return Query(
             text=question.strip(),
@@ -242,7 +243,7 @@ class Planner:
             for m in _NAME.finditer(norm)
             if not self.registry.mentions(m.group(0))
             and not _FUNCTION_CHARS.search(m.group(1))
-            and not _PLACE.fullmatch(m.group(1))  # 中国半导体 is the sector, not a company
+            and m.group(1) not in ORG_GENERIC  # 中国半导体 is the sector, not a company
         ]
         return list(dict.fromkeys(codes + names))
 
@@ -391,10 +392,13 @@ def _english_key(token: str, question: str, chinese: bool) -> bool:
 
 _CODE = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,5}\d{2,5}[a-z]{0,2}|\d{3,4}[a-z]{1,2})(?![a-z0-9])")
 _FORMAT_CODE = re.compile(r"^(?:fp|bf|int|tf|fy|h|q)\d+$")
-_WHY_ASK = re.compile(r"为什么|为何|为甚么|为啥|(?<![a-z])(?:why|how come|what caused)(?![a-z])")
+# A question asking for a reason (the planner asks no figure of it; the gate wants a sentence giving one).
+WHY = re.compile(
+    r"为什么|为何|为甚么|为啥|原因|驱动因素"
+    r"|why|how come|what caused|what (?:was|is|were|are) behind|what drove|what drives"
+)
 _FUNCTION_CHARS = re.compile(r"[的之了是在和与及其这那多少几哪个些年月日家]")
 _NAME = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:科技|股份|智能|半导体|微电子|集团)")
-_PLACE = re.compile(r"中国|国内|国产|全球|美国|日本|韩国|欧洲|大陆|中国大陆|内地")
 
 
 FOLLOW_UP_MARKERS = (
