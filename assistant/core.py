@@ -222,9 +222,10 @@ class Assistant:
         merged = [hit for group in itertools.zip_longest(*per_company) for hit in group if hit is not None]
         unique = list({h.chunk_id: h for h in merged[::-1]}.values())
         unique = sorted(unique, key=lambda h: merged.index(h))
+        unique = unique[: s.top_k * 2]
         for rank, hit in enumerate(unique, start=1):
             hit.rank = rank
-        return unique[: s.top_k * 2]
+        return unique + self._english_sources(query, restrict, unique)
 
     def _english_sources(self, query: Query, restrict: Filters | None, hits: list[Hit]) -> list[Hit]:
         """For a Chinese question, the best English-language chunks for its English rendering, appended after the

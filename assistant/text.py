@@ -16,6 +16,9 @@ _PUNCT_TABLE = {ord("，"): ",", ord("："): ":", ord("（"): "(", ord("）"): "
 SENTENCE_END = "。！？；!?;…"
 _CLOSERS = "”’\"'」』)）】]"
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"([\u3400-\u9fff]+)")
+# Characters OpenCC's regional tables treat as variants but brands write as they are (昇腾, Huawei's Ascend).
+_KEEP_VARIANT = frozenset("昇")
 
 
 def normalise(text: str) -> str:
@@ -37,14 +40,38 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
-def simplified(text: str) -> str:
-    """Traditional Chinese characters as simplified ones, for matching; same length as the input.
+@cache
+def _tw2sp() -> Any:
+    import opencc
 
-    OpenCC converts by phrase; the rare phrase whose simplified form has another length is converted character
-    by character instead, so offsets stay valid in the original text.
+    return opencc.OpenCC("tw2sp")
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese as simplified, for matching; same length as the input.
+
+    Taiwan's words become the mainland's where OpenCC's ``tw2sp`` keeps the length (晶片 → 芯片, 奈米 → 纳米,
+    頻寬 → 带宽); a run of characters whose mainland form has another length (記憶體 → 内存) is converted by
+    character (``t2s``), phrase by phrase where that keeps the length, else character by character, so offsets
+    stay valid in the original text. A brand's variant character stays (昇腾 is not 升腾).
     """
     if not _CJK.search(text):
         return text
+    whole = _mainland(text)
+    if whole is not None:
+        return whole
+    return "".join(_mainland(run) or _by_character(run) for run in _CJK_RUN.split(text) if run)
+
+
+def _mainland(text: str) -> str | None:
+    """``text`` in mainland words and characters, or None when that changes its length."""
+    words = str(_tw2sp().convert(text))
+    if len(words) == len(text):
+        return "".join(t if t in _KEEP_VARIANT else w for t, w in zip(text, words, strict=True))
+    return None
+
+
+def _by_character(text: str) -> str:
     converted = str(_t2s().convert(text))
     if len(converted) == len(text):
         return converted

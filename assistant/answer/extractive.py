@@ -370,8 +370,16 @@ def wants_latest(query: Query) -> bool:
     return query.wants_number and named and periodic and not asks_when and (unnamed or query.period.latest)
 
 
-# Figures reported period by period (the latest one answers an unnamed period); a chip's process node is not.
-_PERIODIC = MONEY_METRICS | {"gross_margin", "shipments", "market_share", "employees", "cash_flow", "subscription"}
+# Figures reported period by period (the latest one answers an unnamed period); a chip's process node and an IPO's
+# proceeds are not.
+_PERIODIC = (MONEY_METRICS - {"proceeds"}) | {
+    "gross_margin",
+    "shipments",
+    "market_share",
+    "employees",
+    "cash_flow",
+    "subscription",
+}
 _ASKS_WHEN = re.compile(
     r"哪个季度|哪一季|哪年|哪一年|哪个月|第一次|首次|首个|最早|which quarter|which year|first time|earliest"
 )

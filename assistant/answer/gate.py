@@ -60,6 +60,13 @@ def _periods_before(before: str, hit: Hit) -> tuple[str, ...]:
     return ()
 
 
+def _leading_period(text: str, hit: Hit) -> bool:
+    """The sentence's first clause stating a figure names its period (``2024年则录得亏损`` after ``纯利报20.59亿元``
+    names one for its own clause only)."""
+    clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]
+    return not clauses or bool(sentence_periods(clauses[0], document_year(hit)))
+
+
 def _role_owners(text: str) -> list[str]:
     """Whose founder/chairman a text names: the name before the role word, or after "founder of"."""
     return [m.group("owner") or m.group("owner_zh") or m.group("owner_of") for m in _ROLE_OWNER.finditer(text)]
@@ -83,6 +90,12 @@ class Gate:
         words = [w for ws in v.attributes.values() for w in ws] + [*v.qualifier_words(), *asking]
         self._framing = frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
         self._required: dict[tuple[object, ...], tuple[tuple[str, ...], ...]] = {}
+        self._compounds: dict[str, set[str]] = {}  # a Chinese compound term → every rendering of its entries
+        for renderings in v.glossary.values():
+            forms = {normalise_for_match(t) for t in renderings}
+            for term in forms:
+                if len(term) >= 3 and not term.isascii():
+                    self._compounds.setdefault(term, set()).update(forms)
 
     def judge(self, query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...]) -> Verdict:
         """Check every constraint of the question's frame against one sentence (``hit.text[start:end]``)."""
@@ -107,13 +120,13 @@ class Gate:
         event = not (query.wants_number or query.main_metrics)  # who/which/when: the article's year dates it
         undated = document_year(hit) if event else None
         periods = sentence_periods(text, document_year(hit))
-        if not periods and not event:  # a figure speaks of its paragraph's period; an event of its article's year
-            periods = _periods_before(paragraph_before(hit, start), hit)
+        if not event and not _leading_period(text, hit):  # a figure speaks of its paragraph's period (when its
+            periods += _periods_before(paragraph_before(hit, start), hit)  # clause names none); an event of its year
         if period_mismatch(query.period, periods, undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
             return Verdict(False, "period", about)
-        context = normalise_for_match(f"{hit.metadata.get('title', '')} {hit.text}")
+        context = normalise_for_match(f"{source_names(hit)} {hit.text}")  # "the Liberty Times report" names a source
         absent = self.missing_term(query, norm, context)
         if absent:
             return Verdict(False, absent, about)
@@ -203,9 +216,36 @@ class Gate:
         result = []
         for part in parts:
             attributes = self.vocabulary.attributes.items()
-            asked = tuple(f"@{key}" for key, words in attributes if any(_has(part, w) for w in words))
+            asked = tuple(
+                f"@{key}"
+                for key, words in attributes
+                if any(_has(self._compounds_masked(part, words), w) for w in words)
+            )
             result.append(asked + tuple(n for n in names if has_word(part, n)) + query.required)
         return tuple(result)
+
+    def _compounds_masked(self, part: str, words: tuple[str, ...]) -> str:
+        """The question part with the glossary's compound terms blanked when they hold an attribute word but mean
+        something else (high-bandwidth memory, 高带宽内存: a memory, not a bandwidth); memory bandwidth stays."""
+        own = {_normalised(w) for w in words}
+        spans = []
+        tokens = list(re.finditer(r"[a-z0-9]+", part))
+        for size in (3, 2):
+            for i in range(len(tokens) - size + 1):
+                start, end = tokens[i].start(), tokens[i + size - 1].end()
+                phrase = re.sub(r"[\s-]+", " ", part[start:end])
+                terms = {_normalised(t) for t in self.vocabulary.chinese_terms(phrase)}
+                if terms and not terms & own and phrase not in own:
+                    spans.append((start, end))
+        spans += [
+            (m.start(), m.end())
+            for term, siblings in self._compounds.items()
+            if not siblings & own and any(w in term for w in own if not w.isascii())
+            for m in re.finditer(re.escape(term), part)
+        ]
+        for start, end in spans:
+            part = part[:start] + " " * (end - start) + part[end:]
+        return part
 
     def _in_phrase(self, name: str, question: str) -> bool:
         """The name is a word of a glossary phrase the question uses ("STAR" in "STAR Market"): vocabulary, not a
@@ -285,6 +325,12 @@ _REASON = re.compile(
 )
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")
 _FIGURE_CLAUSE = re.compile(r"[，,；;]")
+
+
+def source_names(hit: Hit) -> str:
+    """How a question may name a chunk's source: its title, publisher and address."""
+    meta = hit.metadata
+    return " ".join(str(meta.get(key, "")) for key in ("title", "publisher", "url"))
 
 
 def section_heading(hit: Hit, start: int) -> str:

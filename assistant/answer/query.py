@@ -86,6 +86,8 @@ _LIST = re.compile(
     r"哪些|哪几(?![个]?(?:月|年|天|日))|有哪"
     r"|(?<![a-z])(?:what are the|which (?:[a-z-]+ ){0,2}[a-z]+(?<!s)s (?:are|were|do|did|have|has))"
 )
+# A question for a kind (what type of memory, 哪种工艺): it names a thing, not a figure of it.
+_KIND = re.compile(r"\bwhat (?:type|kind|sort)s? of\b|\bwhich (?:type|kind)s? of\b|什么类型|哪种|哪一种|什么样的")
 _WHICH_PERSON = re.compile(
     r"which (?:[a-z-]+ ){0,2}(?:executive|person|official|analyst|partner|founder|ceo|chairman|manager|engineer)s?\b"
 )
@@ -180,7 +182,7 @@ class Planner:
             not wants_date
             and (asks_quantity or bool(set(metrics) - {"founder", "founded", "listing"}))
             and not asks_who
-            and not (asks_product and not asks_quantity)
+            and not ((asks_product or _KIND.search(norm)) and not asks_quantity)
             and not (list_ask and not counted)
             and not (WHY.search(norm) and not asks_quantity)  # why it cannot buy HBM asks no figure of HBM
         )

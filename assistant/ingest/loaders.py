@@ -82,7 +82,8 @@ def _document(path: Path, text: str, meta: dict[str, Any], pages: tuple[PageSpan
         companies=tuple(str(c) for c in companies),
         pages=pages,
         **{key: str(meta.get(key) or "") for key in _META_KEYS}
-        | {"source_id": str(meta.get("source_id") or path.stem)},
+        | {"source_id": str(meta.get("source_id") or path.stem)}
+        | {"language": str(meta.get("language") or language(text))},
     )
 
 
@@ -397,3 +398,15 @@ def _first_line(text: str) -> str:
 
 
 _LOADERS = {"markdown": _markdown, "text": _text, "html": _html, "pdf": _pdf}
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]+")
+
+
+def language(text: str) -> str:
+    """The language a document without a stated one is written in: ``en`` when English words outnumber Chinese
+    characters by ten to one (a Chinese article quotes English names freely), else ``zh``."""
+    han = len(_HAN.findall(text))
+    words = len(_LATIN.findall(text))
+    return "en" if words > 10 * han else "zh"
