@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.answer.extractive import is_heading
+from assistant.answer.extractive import candidates, is_heading
 from assistant.answer.frame import PeriodAsk, asked_units, period_ask, published_before
 from assistant.answer.gate import Gate
 from assistant.answer.query import Planner
 from assistant.entities import default_registry
 from assistant.numbers import parse_quantities
-from assistant.text import is_traditional, normalise_for_match
+from assistant.text import is_traditional, normalise_for_match, simplified
 from assistant.types import Hit
 from assistant.vocabulary import shipped
 
@@ -149,3 +149,122 @@ def test_a_questions_opening_name_is_an_organisation_only_when_it_names_one(
 )
 def test_a_question_is_traditional_by_most_of_its_characters(question: str, traditional: bool) -> None:
     assert is_traditional(question) is traditional
+
+
+@pytest.mark.parametrize(
+    ("taiwan", "mainland"),
+    [
+        ("晶片", "芯片"),
+        ("奈米", "纳米"),
+        ("頻寬", "带宽"),
+        ("台積電以3奈米製程代工這款晶片", "台积电以3纳米制程代工这款芯片"),
+        ("記憶體", "记忆体"),  # the mainland word (内存) is shorter: converted by character instead
+        ("昇騰910C", "昇腾910C"),  # Huawei's brand keeps its 昇 (never 升腾)
+    ],
+)
+def test_taiwan_words_become_the_mainlands_when_the_length_holds(taiwan: str, mainland: str) -> None:
+    assert simplified(taiwan) == mainland
+    assert len(simplified(taiwan)) == len(taiwan)
+    assert normalise_for_match(taiwan) == normalise_for_match(mainland)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["這款晶片的記憶體頻寬很高", "華為昇騰910C搭配高頻寬記憶體（HBM）", "記憶體 and 頻寬", "奈米、晶片、記憶體"],
+)
+def test_simplified_text_keeps_every_offset(text: str) -> None:
+    """Whatever the words become, each character stays at its offset (quotes are cut from the original)."""
+    assert len(simplified(text)) == len(text) and len(normalise_for_match(text)) == len(text)
+    assert "升" not in simplified(text)
+
+
+@pytest.mark.parametrize(
+    ("question", "wants_number"),
+    [
+        ("What type of memory does the Ascend 910C use?", False),  # a kind of memory, not an amount
+        ("What kind of memory does Huawei's Ascend 910C use?", False),
+        ("How much memory does the Ascend 910C have?", True),
+        ("What is the memory bandwidth of Huawei's Ascend 910C?", True),
+    ],
+)
+def test_a_question_for_a_kind_asks_no_figure(question: str, wants_number: bool) -> None:
+    assert PLANNER.plan(question).wants_number is wants_number
+
+
+# A Taiwanese-style sentence: HBM as 高頻寬記憶體, with no figure of bandwidth.
+_HBM = "華為昇騰910C搭載的高頻寬記憶體（HBM）由韓國廠商供應。"
+_HBM_PLAIN = "昇腾910C采用HBM2e，由海外厂商供货。"
+_CAPACITY = "昇腾910C配备了128GB显存。"
+_BANDWIDTH = "昇腾910C的显存带宽达到3.2TB/s。"
+
+
+def _ascend_hit(text: str, **meta: str) -> Hit:
+    return Hit("c:0", "d", text, {"companies": "huawei-ascend", "published": "2025-03-01", "title": "测试"} | meta)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What type of high-bandwidth memory does Huawei's Ascend 910C use?",
+        "What type of high bandwidth memory does the Ascend 910C use?",
+        "昇腾910C用的是哪种高带宽内存？",
+    ],
+)
+def test_high_bandwidth_memory_is_a_memory_not_a_bandwidth(question: str) -> None:
+    """The compound term names a kind of memory: the answering sentence need not state a bandwidth."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    query = PLANNER.plan(question)
+    assert all("@bandwidth" not in part for part in gate.required_terms(query))
+    for sentence in (_HBM, _HBM_PLAIN):
+        verdict = gate.judge(query, _ascend_hit(sentence), 0, len(sentence), ())
+        assert verdict.admitted, (sentence, verdict)
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the memory bandwidth of Huawei's Ascend 910C?", "昇腾910C的显存带宽是多少？"]
+)
+def test_a_memory_bandwidth_question_still_requires_bandwidth(question: str) -> None:
+    gate = Gate(REGISTRY, VOCABULARY)
+    query = PLANNER.plan(question)
+    assert all("@bandwidth" in part for part in gate.required_terms(query))
+    assert gate.judge(query, _ascend_hit(_CAPACITY), 0, len(_CAPACITY), ()).missing == "@bandwidth"
+    assert gate.judge(query, _ascend_hit(_BANDWIDTH), 0, len(_BANDWIDTH), ()).admitted
+
+
+def test_a_source_named_in_the_question_is_found_as_the_hits_publisher() -> None:
+    """A question citing "the Liberty Times report" names a source: its publisher counts, though the text never
+    says it."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    sentence = "华为今年计划交付约60万颗昇腾910C芯片。"
+    query = PLANNER.plan("According to the Liberty Times report, how many Ascend 910C chips will Huawei deliver?")
+    theirs = _ascend_hit(sentence, publisher="Liberty Times Net", url="https://news.example.test/ltn/1")
+    others = _ascend_hit(sentence, publisher="Morning Post", url="https://news.example.test/mp/1")
+    assert gate.judge(query, theirs, 0, len(sentence), ()).admitted
+    assert not gate.judge(query, others, 0, len(sentence), ()).admitted
+
+
+# The second sentence's first figure clause states no period (the paragraph's 2025); its last clause names 2024.
+_RESULTS = "寒武纪2025年业绩：营收61.3亿元。净利润19.8亿元，扣非后净利润16.2亿元，2024年则亏损4.1亿元。"
+
+
+def _results_hit(text: str = _RESULTS) -> Hit:
+    return Hit("c:0", "d", text, {"companies": "cambricon", "published": "2026-01-30", "title": "寒武纪年报"})
+
+
+def test_a_figure_clause_without_a_period_takes_its_paragraphs() -> None:
+    gate = Gate(REGISTRY, VOCABULARY)
+    hit = _results_hit()
+    start = _RESULTS.index("净利润19.8")
+    query = PLANNER.plan("寒武纪2025年扣非净利润是多少？")
+    assert gate.judge(query, hit, start, len(_RESULTS), ()).admitted
+    found = [c.text for c in candidates(query, [hit], gate)]
+    assert any("16.2亿元" in text for text in found), found
+
+
+def test_a_figure_clause_naming_its_period_keeps_it() -> None:
+    """A sentence that opens with its own year is not about the paragraph's."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    text = "寒武纪2025年业绩：营收61.3亿元。2024年净利润为-4.1亿元，扣非后净利润为-8.6亿元。"
+    start = text.index("2024年净")
+    query = PLANNER.plan("寒武纪2025年扣非净利润是多少？")
+    assert gate.judge(query, _results_hit(text), start, len(text), ()).missing == "period"

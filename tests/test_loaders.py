@@ -10,7 +10,7 @@ import pytest
 
 from assistant.errors import IngestError
 from assistant.ingest.clean import clean_text, is_title_like
-from assistant.ingest.loaders import is_supported, iso_date, load
+from assistant.ingest.loaders import is_supported, iso_date, language, load
 from assistant.text import normalise
 from tests.conftest import write_two_page_pdf
 
@@ -421,3 +421,36 @@ def test_a_plain_text_byline_gives_the_publisher_and_is_not_body_text(tmp_path: 
     doc = load(path, 10_000_000)
     assert doc.publisher == "芯片周刊"
     assert doc.text.startswith("国产GPU企业今年融资活跃。") and "作者" not in doc.text
+
+
+# An English brief that names its company once in characters, and a Chinese one full of English product names.
+_ENGLISH = (
+    "Moore Threads (摩尔线程) reported revenue of 1.2 billion yuan for the first half of the year. "
+    "The Beijing company said shipments of its MTT S4000 accelerator grew quickly as data centre customers "
+    "looked for local alternatives to Nvidia parts. Analysts expect the firm to narrow its losses next year, "
+    "although it still spends heavily on research and on its MUSA software stack."
+)
+_CHINESE = "摩尔线程发布MTT S4000显卡，采用MUSA架构，并兼容Nvidia的CUDA生态。公司表示，今年上半年营收同比增长。"
+
+
+def test_a_documents_language_is_detected_from_its_text() -> None:
+    assert language(_ENGLISH) == "en"
+    assert language(_CHINESE) == "zh"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("brief.md", f"---\ntitle: Moore Threads results\npublisher: Test Wire\n---\n{_ENGLISH}\n", "en"),
+        ("plain.md", f"{_ENGLISH}\n", "en"),  # no front matter at all
+        ("note.txt", f"{_ENGLISH}\n", "en"),
+        ("brief-zh.md", f"---\ntitle: 摩尔线程新品\n---\n{_CHINESE}\n", "zh"),
+        ("stated.md", f"---\ntitle: 摩尔线程新品\nlanguage: en\n---\n{_CHINESE}\n", "en"),  # stated wins
+    ],
+)
+def test_a_file_without_a_stated_language_loads_with_the_detected_one(
+    tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert load(path, LIMIT).language == expected

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant import Assistant, Filters
 from assistant.entities import default_registry
 from assistant.retrieval import RRF_K, HybridRetriever, collapse_near_duplicates, fuse
 from assistant.types import Hit
+from tests.conftest import BIREN, make_assistant
 
 
 def _hit(cid: str, text: str = "x") -> Hit:
@@ -97,3 +100,42 @@ def test_dense_hits_carry_the_stored_text_and_query_embeddings_are_remembered(as
     assert calls == ["壁仞科技2024年营收"] and [h.chunk_id for h in first] == [h.chunk_id for h in again]
     got = store._collection.get(ids=[first[0].chunk_id], include=["documents", "metadatas"])
     assert (first[0].text, first[0].metadata) == (got["documents"][0], got["metadatas"][0])
+
+
+# Two Cambricon sources without a stated language: an English brief with the figure, a Chinese note without it.
+_CAMBRICON_EN = """---
+title: "Test: Cambricon's year"
+publisher: Test Wire
+published: 2025-04-18
+companies: [cambricon]
+---
+# Cambricon's 2024 results
+
+Cambricon's 2024 revenue was 11.74亿 yuan, up 65.56% from the year before, the company said in its annual report.
+"""
+_CAMBRICON_ZH = """---
+title: "测试：寒武纪新品"
+publisher: 测试日报
+published: 2025-05-01
+companies: [cambricon]
+---
+# 寒武纪发布新品
+
+寒武纪2024年营收增长较快，公司发布了新一代思元芯片。
+"""
+
+
+def test_a_chinese_comparison_reaches_an_english_source_of_undetected_language(tmp_path: Path) -> None:
+    """The English brief states no language; it is detected as English and appended to each company's evidence."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in (("biren.md", BIREN), ("cambricon-en.md", _CAMBRICON_EN), ("cambricon-zh.md", _CAMBRICON_ZH)):
+        (docs / name).write_text(text, encoding="utf-8")
+    a = make_assistant(tmp_path / "store", top_k=1)
+    assert a.ingest([docs]).ok
+    question = "壁仞科技和寒武纪2024年营收分别是多少？"
+    english = [h for h in a.retrieve(question) if h.metadata["language"] == "en"]
+    assert [h.metadata["source_id"] for h in english] == ["cambricon-en"]
+    answer = a.ask(question)
+    assert not answer.refused, answer.text
+    assert "3.37亿元" in answer.text and "11.74亿" in answer.text

@@ -19,6 +19,7 @@ from assistant.answer.extractive import Candidate
 from assistant.answer.gate import Gate, asks_why
 from assistant.answer.query import Planner, Query
 from assistant.answer.summary import summary
+from assistant.answer.tables import table_rows
 from assistant.entities import Registry
 from assistant.store import Store
 from assistant.text import is_traditional, normalise_for_match, traditional
@@ -122,7 +123,7 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
 
 
 # A question no single sentence answers (why, challenges …) gets a summary when two or more sentences qualify.
-STRATEGIES: tuple[Strategy, ...] = (calculation, numbered_list, summary, sentences)
+STRATEGIES: tuple[Strategy, ...] = (calculation, table_rows, numbered_list, summary, sentences)
 
 
 def answer(query: Query, hits: list[Hit], context: Context) -> Answer:
