@@ -265,7 +265,8 @@ class Assistant:
     def _dense_query(self, query: Query) -> str:
         if not query.inherited:
             return query.text
-        names = " ".join(self.registry[c].name_zh for c in query.companies)
+        names = " ".join([*(self.registry[c].name_zh for c in query.companies), *query.organisations])
+        names += "".join(f" {p}" for p in query.inherited.get("products", ()))
         periods = " ".join(f"{p.year}{self._part_word(p.part, query.language)}" for p in query.periods)
         metrics = " ".join(self.vocabulary.label(m) for m in query.metrics)
         return f"{names} {periods} {metrics} {query.text}".strip()

@@ -60,6 +60,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "report",
             rf"{_L}{_Y4}\s?(?:年度?)?\s?的?(?P<rep>一季报|一季度报|半年报|半年度报告|中报|三季报|年报|年度报告)",
         ),
+        (
+            "quarter_end",
+            r"(?:截至|截止)\s?(?:(?P<y>(?:19|20)\d{2})\s?年\s?)?(?P<qm>3|6|9|12)\s?月(?:底|末)?的?(?:当季|季度|那个季度)",
+        ),
         ("half", rf"{_L}H(?P<h>[12])\s?(?:FY\s?)?{_YQ}{_R}"),
         ("half", rf"{_L}(?P<h>[12])H\s?(?:FY\s?)?{_YS}{_R}"),
         ("half", rf"{_L}{_Y4}\s?H(?P<h>[12]){_R}"),
@@ -200,6 +204,9 @@ def _build(kind: str, m: re.Match[str], default_year: int | None) -> _Bounds | N
     if kind == "quarter":
         quarter = _number(groups["q"])
         return _months(year, 3 * quarter - 2, 3 * quarter)
+    if kind == "quarter_end":  # 截至6月当季: the quarter ending in June
+        last = int(groups["qm"])
+        return _months(year, last - 2, last)
     if kind == "nine":
         return _months(year, 1, 9)
     if kind == "report":  # a periodic report covers the year to date: 三季报 is January–September

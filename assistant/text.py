@@ -16,9 +16,22 @@ _PUNCT_TABLE = {ord("，"): ",", ord("："): ":", ord("（"): "(", ord("）"): "
 SENTENCE_END = "。！？；!?;…"
 _CLOSERS = "”’\"'」』)）】]"
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CJK_RUN = re.compile(r"([\u3400-\u9fff]+)")
-# Characters OpenCC's regional tables treat as variants but brands write as they are (昇腾, Huawei's Ascend).
-_KEEP_VARIANT = frozenset("昇")
+# Taiwan's words for the trade (after t2s) → the mainland's, each of the same length.
+_TAIWAN_WORDS = {
+    "晶片": "芯片",
+    "奈米": "纳米",
+    "频宽": "带宽",
+    "软体": "软件",
+    "硬体": "硬件",
+    "网路": "网络",
+    "伺服器": "服务器",
+    "人工智慧": "人工智能",
+    "程式": "程序",
+    "资料中心": "数据中心",
+    "记忆体": "存储器",
+    "绘图": "图形",
+}
+_TAIWAN = re.compile("|".join(sorted(_TAIWAN_WORDS, key=len, reverse=True)))
 
 
 def normalise(text: str) -> str:
@@ -40,42 +53,21 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
-@cache
-def _tw2sp() -> Any:
-    import opencc
-
-    return opencc.OpenCC("tw2sp")
-
-
 def simplified(text: str) -> str:
     """Traditional Chinese as simplified, for matching; same length as the input.
 
-    Taiwan's words become the mainland's where OpenCC's ``tw2sp`` keeps the length (晶片 → 芯片, 奈米 → 纳米,
-    頻寬 → 带宽); a run of characters whose mainland form has another length (記憶體 → 内存) is converted by
-    character (``t2s``), phrase by phrase where that keeps the length, else character by character, so offsets
-    stay valid in the original text. A brand's variant character stays (昇腾 is not 升腾).
+    OpenCC converts by phrase; the rare phrase whose simplified form has another length is converted character
+    by character instead, so offsets stay valid in the original text. Then the Taiwan words of the trade that the
+    mainland writes otherwise, in as many characters, become the mainland's (晶片 → 芯片, 奈米 → 纳米): a fixed list,
+    since OpenCC's regional table also rewrites by sense (核心 → 内核), which would match a word differently alone
+    and in a sentence.
     """
     if not _CJK.search(text):
         return text
-    whole = _mainland(text)
-    if whole is not None:
-        return whole
-    return "".join(_mainland(run) or _by_character(run) for run in _CJK_RUN.split(text) if run)
-
-
-def _mainland(text: str) -> str | None:
-    """``text`` in mainland words and characters, or None when that changes its length."""
-    words = str(_tw2sp().convert(text))
-    if len(words) == len(text):
-        return "".join(t if t in _KEEP_VARIANT else w for t, w in zip(text, words, strict=True))
-    return None
-
-
-def _by_character(text: str) -> str:
     converted = str(_t2s().convert(text))
-    if len(converted) == len(text):
-        return converted
-    return "".join(_char_t2s(ch) for ch in text)
+    if len(converted) != len(text):
+        converted = "".join(_char_t2s(ch) for ch in text)
+    return _TAIWAN.sub(lambda m: _TAIWAN_WORDS[m.group(0)], converted)
 
 
 def is_traditional(text: str) -> bool:

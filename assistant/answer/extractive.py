@@ -63,6 +63,8 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
             key = normalise_for_match(text)
             if key in seen or len(text) < 6 or is_heading(hit.text, start, end) or _ABOUT_SOURCE.match(key):
                 continue
+            if _in_table(hit.text, start):  # a table row says nothing without its table (see tables.py)
+                continue
             seen.add(key)
             candidate = Candidate(hit, start, end, text, companies=tuple(gate.registry.mentions(text)))
             verdict = gate.judge(query, hit, start, end, candidate.companies)
@@ -98,6 +100,11 @@ _ABOUT_SOURCE = re.compile(
     r"^(?:这是|本文|该文本|该文|文章|报道依据|报道解读|该页面|该研报|该摘要|该简报|该帖|"
     r"this (?:brief|article|page|report|item|summary|note)|the (?:page|brief|article|report|item) (?:is|was|covers))"
 )
+
+
+def _in_table(text: str, start: int) -> bool:
+    """The sentence is (part of) a Markdown table row."""
+    return text[text.rfind("\n", 0, start) + 1 :].lstrip().startswith("|")
 
 
 def is_heading(text: str, start: int, end: int) -> bool:
@@ -209,7 +216,7 @@ def _score(
         covered = sum(1 for t in query.key_terms if t in context)
         score += 2.0 * covered / len(query.key_terms)
     overlap = max(crossed, len(question_tokens & set(tokenize(cand.text))) / max(1, len(question_tokens)))
-    if not (query.companies or main or query.periods) and overlap < 0.3:
+    if not (query.companies or main or query.periods or query.products) and overlap < 0.3:
         return None
     score += 2.0 * overlap
     score += 1.0 / (cand.hit.rank or 1)

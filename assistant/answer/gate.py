@@ -90,6 +90,7 @@ class Gate:
         words = [w for ws in v.attributes.values() for w in ws] + [*v.qualifier_words(), *asking]
         self._framing = frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
         self._required: dict[tuple[object, ...], tuple[tuple[str, ...], ...]] = {}
+        self._attribute_words = frozenset(normalise_for_match(w) for ws in v.attributes.values() for w in ws)
         self._compounds: dict[str, set[str]] = {}  # a Chinese compound term → every rendering of its entries
         for renderings in v.glossary.values():
             forms = {normalise_for_match(t) for t in renderings}
@@ -169,6 +170,10 @@ class Gate:
     def question_word(self, term: str) -> bool:
         """A word that asks (多大, 哪天, how many) rather than names what is asked about."""
         return any(term in word or word in term for word in self._asking)
+
+    def attribute_word(self, term: str) -> bool:
+        """A word of an attribute the gate requires of the answering sentence (核心 of cores)."""
+        return term in self._attribute_words
 
     def framed(self, term: str) -> bool:
         """A question word some other part of the frame already checks (an attribute, qualifier, date or question

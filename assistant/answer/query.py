@@ -86,6 +86,11 @@ _LIST = re.compile(
     r"哪些|哪几(?![个]?(?:月|年|天|日))|有哪"
     r"|(?<![a-z])(?:what are the|which (?:[a-z-]+ ){0,2}[a-z]+(?<!s)s (?:are|were|do|did|have|has))"
 )
+# A follow-up that compares with another company, or asks for the year before the one asked.
+_COMPARED = re.compile(r"相比|比较|对比|比起|(?<![a-z])(?:compare|compared|comparison|versus|vs)(?![a-z])")
+_YEAR_BEFORE = re.compile(
+    r"前一年|上一年|再前一年|(?<![a-z])(?:the year before|previous year|prior year|a year earlier)"
+)
 # A question for a kind (what type of memory, 哪种工艺): it names a thing, not a figure of it.
 _KIND = re.compile(r"\bwhat (?:type|kind|sort)s? of\b|\bwhich (?:type|kind)s? of\b|什么类型|哪种|哪一种|什么样的")
 _WHICH_PERSON = re.compile(
@@ -268,11 +273,18 @@ class Planner:
                 products = source.products
                 inherited["products"] = list(products)
         last = previous[-1]
-        if not query.main_metrics and last.metrics:
+        norm = normalise_for_match(query.text)
+        if companies and _COMPARED.search(norm) and not set(companies) & set(last.companies):  # "how does that
+            companies = tuple(dict.fromkeys((*last.companies, *companies)))  # compare with Moore Threads'?"
+            inherited["companies"] = list(companies)
+        own_measure = any(contains(norm, w) for words in self.vocabulary.attributes.values() for w in words)
+        if not query.main_metrics and last.metrics and not own_measure:  # 它有多少个核心 asks its own measure
             metrics = tuple(dict.fromkeys((*last.metrics, *metrics)))
             inherited["metrics"] = list(metrics)
         if not periods and not period.part and last.periods and (inherited or _short(query.text)):
-            periods, period = last.periods, last.period
+            shift = -1 if _YEAR_BEFORE.search(norm) else 0  # 那前一年呢: the year before the one asked
+            periods = tuple(replace(p, year=str(int(p.year) + shift)) for p in last.periods)
+            period = period_ask(" ".join(self._period_words(p) for p in periods)) if shift else last.period
             inherited["periods"] = [f"{p.year}{p.part}" for p in periods]
         if not inherited:
             return query
@@ -289,6 +301,11 @@ class Planner:
             organisations=organisations,
             period=period,
         )
+
+    def _period_words(self, period: Period) -> str:
+        """How Chinese text writes a period (2024年, 2023年第二季度)."""
+        part = self.vocabulary.period_parts[period.part][0] if period.part else ""
+        return f"{period.year}年{part}"
 
     def parts(self, query: Query) -> list[Query]:
         """The separately asked parts of a multi-part question (募资多少、发行多少股？ / at what price …, and how many

@@ -173,4 +173,5 @@ def _unknown_subject(query: Query, missing: list[str], gate: Gate) -> bool:
     most of the question's content words must be in the evidence."""
     known = bool(query.companies or query.organisations or query.products) and bool(query.main_metrics)
     terms = [t for t in query.key_terms if not gate.question_word(t)]  # 多大, 哪天: they ask, they name nothing
+    missing = [t for t in missing if not gate.attribute_word(t)]  # the gate found its attribute (128 核: 核心)
     return not known and bool(terms) and len([t for t in missing if t in terms]) * 2 > len(terms)

@@ -18,7 +18,7 @@ from assistant.answer import extractive
 from assistant.answer.extractive import Candidate
 from assistant.answer.frame import sentence_periods
 from assistant.answer.gate import document_year
-from assistant.answer.lexicon import ENGLISH_FUNCTION_WORDS, GENERIC_TERMS
+from assistant.answer.lexicon import ENGLISH_FUNCTION_WORDS
 from assistant.answer.query import Query
 from assistant.text import has_cjk, normalise_for_match
 from assistant.tokenize import tokenize
@@ -92,11 +92,13 @@ def document_rows(chunks: list[Hit]) -> list[Row]:
     rows: list[Row] = []
     headings: list[Span] = []  # the open headings, outermost first
     dated = ""  # the text under the top heading (where its date is)
+    added = False  # the line before was read as a row
     for position in sorted(lines):
         hit, start, end = lines[position]
         line = hit.text[start:end]
         match = _ROW.match(line)
         if match is None:
+            added = False
             if _HEADING.match(line):
                 bold = _BOLD.match(line)
                 heading = (hit, start + bold.start(1), start + bold.end(1)) if bold else (hit, start, end)
@@ -107,11 +109,15 @@ def document_rows(chunks: list[Hit]) -> list[Row]:
                 dated += " " + line.strip()
             continue
         cells = tuple(c.strip().strip("*").strip() for c in match.group(1).split("|"))
+        if "---" in line and added:
+            rows.pop()  # the row right above a | --- | rule is the table's header
+        added = False
         if _RULE.match(line) or not any(cells) or line.count("**") >= 2 or not cells[-1]:
-            continue  # separators, empty rows and header rows
+            continue  # separators, empty rows and bold header rows
         titles = " / ".join(_said(h).strip("# ") for h in headings)
         periods = sentence_periods(f"{titles} {dated}", document_year(hit))
         rows.append(Row(hit, start, end, cells, titles, dated.strip(), periods, headings[0] if headings else None))
+        added = True
     return rows
 
 
@@ -151,6 +157,8 @@ def _picked(query: Query, rows: list[Row], context: Context) -> list[Row]:
     picked = rows
     discriminating = 0
     for forms in terms:
+        if any(forms[0] in r.text for r in rows):  # a word the rows write as asked (CPU) is not widened to its
+            forms = forms[:1]  # renderings (处理器 is in a GPU table's caption too)
         having = [r for r in picked if any(f in r.text for f in forms)]
         if having and len(having) < len(picked):
             picked, discriminating = having, discriminating + 1
@@ -187,7 +195,7 @@ def _terms(query: Query, context: Context) -> list[tuple[str, ...]]:
         terms.append((normalise_for_match(name),))
     skip = {normalise_for_match(r) for r in query.required}
     for word in sorted(set(tokenize(query.text)), key=len, reverse=True):
-        if word in skip or word in GENERIC_TERMS or word in ENGLISH_FUNCTION_WORDS or context.gate.question_word(word):
+        if word in skip or word in ENGLISH_FUNCTION_WORDS or context.gate.question_word(word):
             continue
         if not _content(word):
             continue
