@@ -192,7 +192,8 @@ def _score(
         score += 3.0 if set(query.companies) & set(cand.companies) else 1.0
     main = query.main_metrics
     if main:
-        if not any(contains(norm, w) for m in main for w in metrics[m]) and not _stated_by(main, norm, metrics, cand):
+        named = any(contains(norm, w) for m in main for w in metrics[m]) or _in_units(main, norm)
+        if not named and not _stated_by(main, norm, metrics, cand):
             return None
         score += 3.0
     if "growth" in query.metrics and (any(contains(norm, w) for w in metrics["growth"]) or "%" in norm):
@@ -200,7 +201,7 @@ def _score(
     if query.period.labels or query.period.part:
         score += 2.0
     if query.wants_number:
-        if not _has_figure(cand.text, query.units):
+        if not _has_figure(cand.text, query.units) or _only_other_units(main, cand.text):
             return None
         score += 1.0
     if query.wants_date:
@@ -222,6 +223,14 @@ def _score(
     score += 1.0 / (cand.hit.rank or 1)
     score += _RELIABILITY_BONUS.get(str(cand.hit.metadata.get("reliability", "")), 0.0)
     return score
+
+
+# A figure in its unit states its measure (7nm tech: a process node).
+_MEASURE_UNITS = {"process": re.compile(r"\d\s?(?:nm|纳米)(?![a-z])")}
+
+
+def _in_units(main: tuple[str, ...], norm: str) -> bool:
+    return any(m in _MEASURE_UNITS and _MEASURE_UNITS[m].search(norm) for m in main)
 
 
 def _stated_by(main: tuple[str, ...], norm: str, metrics: Mapping[str, tuple[str, ...]], cand: Candidate) -> bool:
@@ -255,6 +264,17 @@ _MONTH = re.compile(
 def _asks_year(query: Query) -> bool:
     text = query.text.lower()
     return any(w in text for w in _YEAR_WORDS)
+
+
+# Measures never stated as a share or in money (a computing power is not 94.82% of revenue).
+_NOT_IN_SHARES_OR_MONEY = frozenset({"performance", "transistors", "memory", "process"})
+
+
+def _only_other_units(main: tuple[str, ...], text: str) -> bool:
+    """The asked measure is a physical one, and every figure of the sentence is a percentage or a sum of money."""
+    if not main or not set(main) <= _NOT_IN_SHARES_OR_MONEY:
+        return False
+    return all(q.unit == "%" or q.currency for q in parse_quantities(text))
 
 
 def _has_figure(text: str, units: frozenset[str] = frozenset()) -> bool:

@@ -50,14 +50,21 @@ def attributed_companies(hit: Hit, start: int, own: tuple[str, ...], registry: R
     return (main,) if main else ()
 
 
-def _periods_before(before: str, hit: Hit) -> tuple[str, ...]:
+def _periods_before(before: str, hit: Hit, text: str = "") -> tuple[str, ...]:
     """The periods of the last sentence before this one in its paragraph that states any: a sentence stating none
-    speaks of them (``2021 三季报显示，营收…；毛利率 63.24%``)."""
+    speaks of them (``2021 三季报显示，营收…；毛利率 63.24%``). A breakdown (``其中第三季度…；单季度…``) holds only
+    for sentences that say they continue it (单季度); the next one returns to the period before it."""
+    breakdown_goes_on = bool(_BREAKDOWN_GOES_ON.search(text))
     for start, end in reversed(list(split_sentences(before))):
-        found = sentence_periods(before[start:end], document_year(hit))
-        if found:
+        sentence = before[start:end]
+        found = sentence_periods(sentence, document_year(hit))
+        if found and not (sentence.lstrip().startswith("其中") and not breakdown_goes_on):
             return found
+        breakdown_goes_on = breakdown_goes_on and bool(_BREAKDOWN_GOES_ON.search(sentence) or found)
     return ()
+
+
+_BREAKDOWN_GOES_ON = re.compile(r"单季|当季|其中")
 
 
 def _leading_period(text: str, hit: Hit) -> bool:
@@ -122,7 +129,9 @@ class Gate:
         undated = document_year(hit) if event else None
         periods = sentence_periods(text, document_year(hit))
         if not event and not _leading_period(text, hit):  # a figure speaks of its paragraph's period (when its
-            periods += _periods_before(paragraph_before(hit, start), hit)  # clause names none); an event of its year
+            periods += _periods_before(
+                paragraph_before(hit, start), hit, text
+            )  # clause names none); an event: its year
         if period_mismatch(query.period, periods, undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
@@ -133,7 +142,10 @@ class Gate:
             return Verdict(False, absent, about)
         if query.asks_list and not (_ENUMERATES.search(text) or ordinal(text)):  # "哪几块": naming one thing lists none
             return Verdict(False, "list", about)  # (checked after the frame, so a summary may still quote it)
-        covers = answers_product or self._covers_question(query, norm if query.language == "zh" else f"{before} {norm}")
+        earlier = before if query.language == "zh" else normalise_for_match(hit.text[max(0, start - _EARLIER) : start])
+        covers = answers_product or self._covers_question(
+            query, norm if query.language == "zh" else f"{earlier} {norm}"
+        )
         if not covers:  # (a sentence naming the asked product and another one answers "which card" by its type)
             return Verdict(False, "terms", about)
         if not gives_reason(query, norm):
@@ -162,7 +174,7 @@ class Gate:
             return True
         terms = [t for t in query.key_terms if not self.framed(t)]
         v = self.vocabulary
-        found = sum(1 for t in terms if t in text or any(z in text for z in v.renderings(t)))
+        found = sum(1 for t in terms if _inflected(t) in text or any(z in text for z in v.renderings(t)))
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
             return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
         return not terms or found * 2 > len(terms)
@@ -192,7 +204,17 @@ class Gate:
             return False
         clauses = [c for c in _FIGURE_CLAUSE.split(text) if any(ch.isdigit() for ch in c)]
         met = stated & query.qualifiers  # an asked qualifier the sentence states holds for each of its clauses
-        return len(clauses) < 2 or all(v.qualifier_conflict(query.qualifiers, v.qualifiers(c) | met) for c in clauses)
+        own_clauses: list[frozenset[str]] = []
+        for clause in clauses:  # a clause naming no measure (同比上升117%) is of the clause before it
+            named = any(
+                w in clause
+                for m, words in v.metrics.items()
+                if m not in v.modifier_metrics
+                for w in words
+                if not w.isascii()
+            )
+            own_clauses.append(v.qualifiers(clause) | (own_clauses[-1] if own_clauses and not named else frozenset()))
+        return len(clauses) < 2 or all(v.qualifier_conflict(query.qualifiers, q | met) for q in own_clauses)
 
     def required_terms(self, query: Query) -> tuple[tuple[str, ...], ...]:
         """What an answering sentence must name, per part of the question (a sentence answers one part): each
@@ -305,6 +327,20 @@ class Gate:
         return self.vocabulary.attributes.get(term[1:], (term[1:],)) if term.startswith("@") else (term,)
 
 
+def _chinese(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in words if not w.isascii())
+
+
+def _inflected(term: str) -> str:
+    """An English word's stem for matching inflected forms (partners: partner; advised: advis); others as they are."""
+    if not term.isascii() or not term.isalpha() or len(term) < 5:
+        return term
+    for ending in ("ies", "es", "ed", "s", "e"):
+        if term.endswith(ending) and len(term) - len(ending) >= 4:
+            return term[: -len(ending)]
+    return term
+
+
 def asks_why(query: Query) -> bool:
     """The question asks for a reason (为什么, what was behind …)."""
     return bool(WHY.search(normalise_for_match(query.text)))
@@ -329,7 +365,7 @@ _REASON = re.compile(
     r"|led to|in order to"
 )
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")
-_FIGURE_CLAUSE = re.compile(r"[，,；;]")
+_FIGURE_CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")  # 1,000 is one figure
 
 
 def source_names(hit: Hit) -> str:
@@ -345,6 +381,7 @@ def section_heading(hit: Hit, start: int) -> str:
 
 
 _CLAUSE = re.compile(r"[?？;；]")
+_EARLIER = 400  # characters before an English sentence that may carry its question's words (the round it names)
 
 
 def _has(norm: str, word: str) -> bool:
