@@ -1,6 +1,7 @@
 """Answers beyond a company's figure: names outside the registry asked in English, and "which card" questions.
 
-The articles in ``tests/fixtures/answer_types/`` are written for these tests (invented figures and models).
+The articles in ``tests/fixtures/answer_types/`` and ``tests/fixtures/measures/`` are written for these tests
+(invented figures and models).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from assistant import Assistant
 from tests.conftest import ingested
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "answer_types"
+MEASURES = Path(__file__).resolve().parent / "fixtures" / "measures"
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +191,35 @@ def test_a_reason_that_points_back_is_given_with_what_it_points_to(assistant: As
     assert not answer.refused, answer.text
     price, clients, decision = (answer.text.find(w) for w in ("价格下降", "推迟", "基于上述因素"))
     assert 0 <= price < clients < decision, answer.text
+
+
+@pytest.fixture(scope="module")
+def measures(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """Cambricon's profit for two years and its revenue mix; the process of Huawei's Ascend 910C."""
+    return ingested(MEASURES, tmp_path_factory.mktemp("measures") / "store")
+
+
+def test_a_follow_up_for_the_year_before_is_answered_with_that_years_figure(measures: Assistant) -> None:
+    """赚了多少钱 asks the net profit; 那前一年呢 then asks it for 2024, not 2025 again."""
+    first = "寒武纪2025年赚了多少钱？"
+    answer = measures.ask(first)
+    assert not answer.refused and "18.6亿元" in answer.text, answer.text
+    before = measures.ask("那前一年呢？", history=[first])
+    assert not before.refused, before.text
+    assert "2.7亿元" in before.text and "18.6亿元" not in before.text, before.text
+
+
+def test_a_performance_question_is_not_answered_by_a_share_of_revenue(measures: Assistant) -> None:
+    """The only sentence with 算力 and a figure gives a share of revenue (96%): no computing power is stated."""
+    answer = measures.ask("寒武纪芯片的算力是多少？")
+    assert answer.refused and "96%" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["Whose manufacturing process does the Ascend 910C use?", "昇腾910C用的是几纳米工艺？"]
+)
+def test_a_process_question_is_answered_by_the_nm_figure(measures: Assistant, question: str) -> None:
+    """ "uses SMIC's 7nm tech" names no process word: its 7nm figure states the process."""
+    answer = measures.ask(question)
+    assert not answer.refused, answer.text
+    assert "7nm" in answer.text.splitlines()[0] and "40%" not in answer.text, answer.text

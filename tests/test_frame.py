@@ -274,3 +274,202 @@ def test_a_figure_clause_naming_its_period_keeps_it() -> None:
     start = text.index("2024年净")
     query = PLANNER.plan("寒武纪2025年扣非净利润是多少？")
     assert gate.judge(query, _results_hit(text), start, len(text), ()).missing == "period"
+
+
+def test_a_follow_up_for_the_year_before_asks_that_year() -> None:
+    """那前一年呢 after a 2025 question asks the same company and metric for 2024; 赚了多少钱 asks net profit."""
+    first = "寒武纪2025年赚了多少钱？"
+    assert PLANNER.plan(first).main_metrics == ("net_profit",)
+    query = PLANNER.plan("那前一年呢？", [first])
+    assert query.companies == ("cambricon",)
+    assert query.main_metrics == ("net_profit",)
+    assert query.period.labels == ("2024",)
+    assert [(p.year, p.part) for p in query.periods] == [("2024", "")]
+    assert query.wants_number
+
+
+def test_a_follow_up_without_a_shifting_word_keeps_the_year_asked() -> None:
+    """Only 前一年 / the year before moves the year: 那沐曦呢 keeps 2025."""
+    query = PLANNER.plan("那沐曦呢？", ["寒武纪2025年赚了多少钱？"])
+    assert query.companies == ("metax",) and query.period.labels == ("2025",)
+
+
+@pytest.mark.parametrize(
+    ("history", "question"),
+    [
+        ("What was MetaX's IPO price?", "How does that compare with Moore Threads'?"),
+        ("沐曦的发行价是多少？", "和摩尔线程相比呢？"),
+    ],
+)
+def test_a_follow_up_comparing_with_another_company_asks_both(history: str, question: str) -> None:
+    query = PLANNER.plan(question, [history])
+    assert set(query.companies) == {"metax", "moore-threads"}
+    assert query.main_metrics == ("offer_price",)
+
+
+def test_a_follow_up_naming_another_company_without_comparing_asks_only_it() -> None:
+    query = PLANNER.plan("What about Moore Threads?", ["What was MetaX's IPO price?"])
+    assert query.companies == ("moore-threads",)
+
+
+def test_a_follow_up_asking_an_attribute_of_its_own_does_not_take_the_earlier_metric() -> None:
+    """它有多少个核心 after a process question asks the cores of the same product, not its process."""
+    query = PLANNER.plan("它有多少个核心？", ["倚天710是几纳米工艺？"])
+    assert "process" not in query.metrics and "metrics" not in query.inherited
+    assert query.products == ("710",)
+    assert query.organisations == ("倚天",)
+
+
+# A nine-month report, its third quarter broken out (其中…, then a 单季度 clause), then the report's ratios again.
+_BREAKDOWN = (
+    "海光信息2021年三季报显示，营收8亿元；其中2021年第三季度，单季度营收3亿元；单季度净利润1亿元；"
+    "资产负债率15%，毛利率60%。"
+)
+
+
+def _report_hit(text: str) -> Hit:
+    return Hit("c:0", "d", text, {"companies": "hygon", "published": "2021-10-28", "title": "海光信息三季报"})
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "admitted"),
+    [
+        ("海光信息2021年三季报的毛利率是多少？", "资产负债率15%，毛利率60%。", True),  # back to the report
+        ("海光信息2021年第三季度的毛利率是多少？", "资产负债率15%，毛利率60%。", False),
+        ("海光信息2021年第三季度净利润是多少？", "单季度净利润1亿元；", True),  # continues the breakdown
+        ("海光信息2021年三季报的净利润是多少？", "单季度净利润1亿元；", False),
+    ],
+)
+def test_a_breakdown_holds_only_for_the_sentences_continuing_it(question: str, sentence: str, admitted: bool) -> None:
+    gate = Gate(REGISTRY, VOCABULARY)
+    start = _BREAKDOWN.index(sentence)
+    verdict = gate.judge(PLANNER.plan(question), _report_hit(_BREAKDOWN), start, start + len(sentence), ())
+    assert verdict.admitted is admitted, verdict
+    if not admitted:
+        assert verdict.missing == "period"
+
+
+_QUARTER = (
+    "海光信息2021年第三季度：单季度营收5亿元；单季度扣非净利润1.2亿元，同比上升117%；"
+    "单季度归母净利润1.24亿元，同比上升114%。"
+)
+
+
+@pytest.mark.parametrize(
+    "question", ["海光信息2021年第三季度归母净利润是多少？", "海光信息2021年第三季度归母净利润同比增长多少？"]
+)
+def test_a_clause_naming_no_measure_takes_the_qualifiers_of_the_clause_before_it(question: str) -> None:
+    """同比上升117% names no measure: it is the 扣非 profit's growth, so the 扣非 sentence never answers a 归母
+    question through it."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    query = PLANNER.plan(question)
+    recurring = "单季度扣非净利润1.2亿元，同比上升117%；"
+    attributable = "单季度归母净利润1.24亿元，同比上升114%。"
+    start = _QUARTER.index(recurring)
+    verdict = gate.judge(query, _report_hit(_QUARTER), start, start + len(recurring), ())
+    assert verdict.missing == "qualifier", verdict
+    start = _QUARTER.index(attributable)
+    assert gate.judge(query, _report_hit(_QUARTER), start, start + len(attributable), ()).admitted
+
+
+_DENSE = "某卡的稠密算力最高可达1,000 TFLOPS。"
+
+
+def _plain_hit(text: str, companies: str = "", published: str = "2025-10-28") -> Hit:
+    return Hit("c:0", "d", text, {"companies": companies, "published": published, "title": "Test"})
+
+
+def test_zui_gao_neng_asks_the_maximum() -> None:
+    assert PLANNER.plan("某卡稠密算力最高能到多少？").qualifiers == frozenset({"maximum"})
+
+
+def test_a_figure_with_a_thousands_separator_is_one_figure() -> None:
+    """1,000 is one figure, not two clauses: the sentence's 最高可达 holds for it. It answers a question asking the
+    maximum and, the maximum being strict, not one that does not ask it."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    asked = PLANNER.plan("某卡稠密算力最高能到多少？")
+    assert gate.judge(asked, _plain_hit(_DENSE), 0, len(_DENSE), ()).admitted
+    assert [c.text for c in candidates(asked, [_plain_hit(_DENSE)], gate)] == [_DENSE]
+    plain = PLANNER.plan("某卡稠密算力是多少？")
+    assert gate.judge(plain, _plain_hit(_DENSE), 0, len(_DENSE), ()).missing == "qualifier"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "寒武纪2024年的经营数据显示，AI算力产品收入占营收的94%。",  # a share
+        "寒武纪2024年AI算力产品收入为11亿元。",  # a sum of money
+    ],
+)
+def test_a_performance_question_is_never_answered_by_a_share_or_a_sum(other: str) -> None:
+    gate = Gate(REGISTRY, VOCABULARY)
+    query = PLANNER.plan("寒武纪芯片的算力是多少？")
+    assert candidates(query, [_plain_hit(other, "cambricon")], gate) == []
+    performance = "寒武纪思元590的算力为256 TOPS。"
+    found = [c.text for c in candidates(query, [_plain_hit(f"{other}{performance}", "cambricon")], gate)]
+    assert found == [performance]
+
+
+_NODE = "The current Ascend 910C chip uses SMIC's 7nm tech."
+
+
+@pytest.mark.parametrize(
+    "question", ["Whose manufacturing process does the Ascend 910C use?", "What process node is the Ascend 910C on?"]
+)
+def test_a_process_is_named_by_an_nm_figure(question: str) -> None:
+    """A sentence naming no process word states the process by its nm figure; one with no nm figure does not."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    query = PLANNER.plan(question)
+    assert query.main_metrics == ("process",)
+    text = f"{_NODE} The Ascend 910C chip packs 53 billion transistors. The Ascend 910C is made by SMIC."
+    found = [c.text for c in candidates(query, [_plain_hit(text, "huawei-ascend")], gate)]
+    assert found == [_NODE]
+
+
+# The round's words (Series D, Tencent) are in the sentence before the answering one.
+_ROUND = "Enflame's Series D round, led by Tencent, closed in May."
+_PARTNER = "A provincial fund also came in as a strategic partner."
+_FILLER = " The company said demand for its training cards kept growing through the spring." * 6
+
+
+@pytest.mark.parametrize(
+    ("text", "admitted"),
+    [
+        (f"{_ROUND} {_PARTNER}", True),
+        (f"{_ROUND}\n\n{_PARTNER}", True),  # another paragraph, within 400 characters
+        (f"{_ROUND}{_FILLER} {_PARTNER}", False),  # more than 400 characters before
+    ],
+)
+def test_english_coverage_reads_the_400_characters_before_the_sentence(text: str, admitted: bool) -> None:
+    gate = Gate(REGISTRY, VOCABULARY)
+    query = PLANNER.plan("Which strategic partners joined Enflame's Series D round led by Tencent?")
+    start = text.rindex(_PARTNER)
+    verdict = gate.judge(query, _plain_hit(text, "enflame"), start, start + len(_PARTNER), ())
+    assert verdict.admitted is admitted, verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "companies"),
+    [
+        (
+            "Which provincial funds joined Biren's rounds?",
+            "Biren said a provincial fund is joining the round.",
+            "biren",
+        ),
+        (
+            "Which law firms advised the sponsors and underwriters?",
+            "A Shanghai law firm was adviser to the sponsor and the underwriter.",
+            "",
+        ),
+    ],
+)
+def test_english_question_words_match_their_inflected_forms(question: str, sentence: str, companies: str) -> None:
+    """funds ↔ fund, joined ↔ joining, rounds ↔ round, advised ↔ adviser."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    verdict = gate.judge(PLANNER.plan(question), _plain_hit(sentence, companies), 0, len(sentence), ())
+    assert verdict.admitted, verdict
+
+
+def test_a_quarter_named_by_its_last_month_is_asked_as_that_quarter() -> None:
+    assert period_ask("中芯国际截至2023年6月的季度收入是多少？").labels == ("2023Q2",)
+    assert period_ask("截至2025年9月30日的在手订单是多少？").labels == ()  # a day: no quarter asked

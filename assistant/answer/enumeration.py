@@ -97,7 +97,8 @@ def _coverage(query: Query, run: list[Candidate], context: Context) -> float:
     intro = paragraph_before(first.hit, first.start) or first.hit.text[max(0, first.start - 300) : first.start]
     norm = normalise_for_match(" ".join([intro, *(c.text for c in run)]))
     gate = context.gate
-    terms = [t for t in query.key_terms if not gate.question_word(t) and not _LIST_WORDS.search(t)]
+    subject = normalise_for_match(" ".join(query.organisations))  # the subject is not what the list is about
+    terms = [t for t in query.key_terms if not gate.question_word(t) and not _LIST_WORDS.search(t) and t not in subject]
     if not terms:
         return 0.0
     return sum(1 for t in terms if gate.mentioned(t, query, norm)) / len(terms)

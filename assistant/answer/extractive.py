@@ -201,7 +201,8 @@ def _score(
     if query.period.labels or query.period.part:
         score += 2.0
     if query.wants_number:
-        if not _has_figure(cand.text, query.units) or _only_other_units(main, cand.text):
+        compared = len(query.products) > 1  # 910C vs H100: "about 60%" is the answer
+        if not _has_figure(cand.text, query.units) or (not compared and _only_other_units(main, cand.text)):
             return None
         score += 1.0
     if query.wants_date:

@@ -162,7 +162,8 @@ def _picked(query: Query, rows: list[Row], context: Context) -> list[Row]:
         having = [r for r in picked if any(f in r.text for f in forms)]
         if having and len(having) < len(picked):
             picked, discriminating = having, discriminating + 1
-    if not discriminating or len(picked) > MAX_ROWS or len({r.section for r in picked}) > 1:
+    whole = bool(asked) and query.asks_product and len(picked) == query.asks_count  # 第2号…哪两款: its two rows
+    if not (discriminating or whole) or len(picked) > MAX_ROWS or len({r.section for r in picked}) > 1:
         return []  # rows of one table only
     found = " ".join(normalise_for_match(f"{r.hit.metadata.get('title', '')} {r.text}") for r in picked)
     covered = sum(1 for forms in terms if any(f in found for f in forms))
