@@ -14,7 +14,7 @@ from typing import Any
 from assistant.entities import Registry
 from assistant.vocabulary import Vocabulary
 
-TOKENIZER = "jieba+opencc-t2s+taiwan-words"
+TOKENIZER = "jieba+names+opencc-t2s+taiwan-words"
 
 
 def build_manifest(

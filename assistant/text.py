@@ -30,6 +30,7 @@ _TAIWAN_WORDS = {
     "资料中心": "数据中心",
     "记忆体": "存储器",
     "绘图": "图形",
+    "甚么": "什么",
 }
 _TAIWAN = re.compile("|".join(sorted(_TAIWAN_WORDS, key=len, reverse=True)))
 

@@ -182,7 +182,10 @@ def _jieba() -> Any:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    for word in (*default_registry().all_names(), *DOMAIN_WORDS):
+    from assistant.vocabulary import shipped  # (imported here: the vocabulary's own loading tokenizes nothing)
+
+    names = [form for forms in shipped().names.values() for form in forms]  # 算能, 平头哥: one word each
+    for word in (*default_registry().all_names(), *DOMAIN_WORDS, *names):
         if not word.isascii():
             tokenizer.add_word(normalise_for_match(word), freq=200000)
     return tokenizer

@@ -82,6 +82,7 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
             if score is not None:
                 score += _fact_bonus(query, own_facts) + _product_bonus(query, key, gate.registry)
                 score += 2.0 if query.asks_person and person_names(text) else 0.0
+                score += 2.0 if query.required and all(normalise_for_match(r) in key for r in query.required) else 0.0
                 if len(query.products) > 1:  # 910C vs H100: a sentence naming both asked products ranks first
                     score += 2.0 * len(set(query.products) & set(product_codes(text))) / len(query.products)
                 candidate.score = score
@@ -218,7 +219,8 @@ def _score(
         covered = sum(1 for t in query.key_terms if t in context)
         score += 2.0 * covered / len(query.key_terms)
     overlap = max(crossed, len(question_tokens & set(tokenize(cand.text))) / max(1, len(question_tokens)))
-    if not (query.companies or main or query.periods or query.products) and overlap < 0.3:
+    pinned = query.companies or query.organisations or query.products or query.required  # the subject is checked
+    if not (pinned or main or query.periods) and overlap < 0.3:
         return None
     score += 2.0 * overlap
     score += 1.0 / (cand.hit.rank or 1)

@@ -113,7 +113,7 @@ class Gate:
         about = attributed_companies(hit, start, own, self.registry)
         if query.companies and not set(query.companies) & set(about):
             return Verdict(False, "subject", about)
-        if query.organisations and not _names_organisation(query, text, before, hit, own):
+        if query.organisations and not _names_organisation(query, text, before, hit, own, self._org_forms(query)):
             return Verdict(False, "subject", about)
         if "founder" in query.metrics and self._asks_own_founder(query) and self._role_of_others(query, text):
             return Verdict(False, "subject", about)  # "DeepSeek founder Liang Wenfeng invested in Moore Threads"
@@ -151,6 +151,15 @@ class Gate:
         if not gives_reason(query, norm):
             return Verdict(False, "reason", about)
         return Verdict(True, "", about)
+
+    def _org_forms(self, query: Query) -> dict[str, tuple[str, ...]]:
+        """Each asked organisation as text may write it: as asked, and (an English name) as Chinese writes it
+        (Big Fund: 大基金)."""
+        forms = {}
+        for name in query.organisations:
+            chinese = self.vocabulary.renderings(name.lower()) if name.isascii() else ()
+            forms[name] = (normalise_for_match(name), *(normalise_for_match(c) for c in chinese if len(c) > 1))
+        return forms
 
     def _asks_own_founder(self, query: Query) -> bool:
         """The question asks for an asked company's own founder (founder of Moore Threads, 摩尔线程的创始人), not for
@@ -198,6 +207,8 @@ class Gate:
         its section heading states counts as stated ('## First-day trading')."""
         v = self.vocabulary
         own = v.qualifiers(text)
+        if _PERMITS_MAXIMUM.search(normalise_for_match(query.text)):  # 最高能到多少: a stated maximum answers it
+            own -= {"maximum"}
         silent = {x for values in v.qualifier_groups.values() if not own & values.keys() for x in values}
         stated = own | (v.qualifiers(heading) & query.qualifiers & silent)  # a heading speaks for a silent sentence
         if not v.qualifier_conflict(query.qualifiers, stated):
@@ -365,6 +376,8 @@ _REASON = re.compile(
     r"|led to|in order to"
 )
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")
+# A question that allows, without requiring, a figure stated as a maximum (最高可达1,000 TFLOPS).
+_PERMITS_MAXIMUM = re.compile(r"最高|最大|峰值|(?<![a-z])(?:peak|up to|top|maximum|at most)(?![a-z])")
 _FIGURE_CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")  # 1,000 is one figure
 
 
@@ -400,17 +413,19 @@ def _normalised(word: str) -> str:
     return normalise_for_match(word)
 
 
-def _names_organisation(query: Query, text: str, before: str, hit: Hit, own: tuple[str, ...]) -> bool:
+def _names_organisation(
+    query: Query, text: str, before: str, hit: Hit, own: tuple[str, ...], forms: dict[str, tuple[str, ...]]
+) -> bool:
     """Every asked organisation is named in the sentence, or (the sentence naming no other company, or naming the
     asked product: FH210 is compared with 英伟达's card) before it in its paragraph or in its document's title."""
     norm = normalise_for_match(text)
     title = normalise_for_match(str(hit.metadata.get("title", "")))
     pinned = any(_asked_product(query, code) for code in product_codes(text)) if query.products else False
     for name in query.organisations:
-        key = normalise_for_match(name)
-        if key in norm:
+        keys = forms.get(name, (normalise_for_match(name),))
+        if any(key in norm for key in keys):
             continue
-        if (own and not pinned) or not (key in before or key in title):
+        if (own and not pinned) or not any(key in before or key in title for key in keys):
             return False
     return True
 

@@ -21,7 +21,7 @@ from assistant.answer.frame import (
 )
 from assistant.answer.lexicon import ENGLISH_FUNCTION_WORDS, GENERIC_TERMS
 from assistant.entities import Registry
-from assistant.text import has_cjk, normalise_for_match
+from assistant.text import has_cjk, normalise_for_match, simplified
 from assistant.tokenize import tokenize
 from assistant.vocabulary import Vocabulary
 
@@ -201,7 +201,7 @@ class Planner:
             wants_date=wants_date,
             key_terms=tuple(self._key_terms(question)),
             products=tuple(product_codes(question)),
-            organisations=tuple(organisations(question, registry, self._covered)),
+            organisations=tuple(organisations(simplified(question), registry, self._covered)),
             qualifiers=vocabulary.qualifiers(question),
             period=period_ask(question),
             names=tuple(_names(question)),

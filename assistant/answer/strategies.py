@@ -25,6 +25,7 @@ from assistant.store import Store
 from assistant.text import is_traditional, normalise_for_match, traditional
 from assistant.tokenize import tokenize
 from assistant.types import Answer, Hit
+from assistant.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     if not chosen:  # name what no evidence mentions, else what the closest sentences lacked
         searched = "".join(normalise_for_match(h.text) for h in hits).replace(" ", "")
         unknown = [t for t in strong if t not in searched]
-        outside = [o for o in query.organisations if _nowhere(o, searched, context.store)]
+        outside = [o for o in query.organisations if _nowhere(o, searched, context.store, context.planner.vocabulary)]
         if outside:  # an organisation no evidence mentions: say so, and which companies the corpus does cover
             return Answer(extractive.outside(query, outside, context.registry), True, [], language=query.language)
         closest = misses.most_common(1)
@@ -146,7 +147,8 @@ def _each_part(query: Query, hits: list[Hit], chosen: list[Candidate], context: 
         return chosen
     metrics = context.planner.vocabulary.metrics
     best = [extractive.select(part, extractive.candidates(part, hits, context.gate), metrics) for part in parts]
-    lacking = [part.text for part, found in zip(parts, best, strict=True) if not found]
+    # an item part (一期 of 一期、二期、三期) is named by its item; a clause part by its words
+    lacking = [_part_name(part, query) for part, found in zip(parts, best, strict=True) if not found]
     merged: list[Candidate] = []
     for cand in [found[0] for found in best if found] + chosen:
         if all((c.hit.chunk_id, c.start) != (cand.hit.chunk_id, cand.start) for c in merged):
@@ -159,10 +161,16 @@ def _each_part(query: Query, hits: list[Hit], chosen: list[Candidate], context: 
     return Answer(text, True, citations, language=query.language)
 
 
-def _nowhere(name: str, searched: str, store: Store) -> bool:
-    """No chunk of the whole index names the organisation (not just the evidence retrieved for this question)."""
+def _part_name(part: Query, query: Query) -> str:
+    return "、".join(part.required) if part.text == query.text and part.required else part.text
+
+
+def _nowhere(name: str, searched: str, store: Store, vocabulary: Vocabulary) -> bool:
+    """No chunk of the whole index names the organisation (not just the evidence retrieved for this question), in
+    its own words or as Chinese writes it (Big Fund: 大基金)."""
     key = normalise_for_match(name).replace(" ", "")
-    if key in searched:
+    forms = [normalise_for_match(f).replace(" ", "") for f in vocabulary.renderings(name.lower()) if len(f) > 1]
+    if key in searched or any(f in searched for f in forms):
         return False
     hits = store.keyword(tokenize(name), 20) if store.count() else []
     return not any(key in normalise_for_match(h.text).replace(" ", "") for h in hits)
