@@ -379,8 +379,12 @@ def _plain_hit(text: str, companies: str = "", published: str = "2025-10-28") ->
     return Hit("c:0", "d", text, {"companies": companies, "published": published, "title": "Test"})
 
 
-def test_zui_gao_neng_asks_the_maximum() -> None:
-    assert PLANNER.plan("某卡稠密算力最高能到多少？").qualifiers == frozenset({"maximum"})
+def test_zui_gao_neng_allows_a_stated_maximum_without_requiring_one() -> None:
+    """最高能到多少 is answered by 最高可达…, and by a plain figure too (the source need not say 最高)."""
+    gate = Gate(REGISTRY, VOCABULARY)
+    asked = PLANNER.plan("某卡稠密算力最高能到多少？")
+    for sentence in ("某卡的稠密算力最高可达1,000 TFLOPS。", "某卡的稠密算力为1,000 TFLOPS。"):
+        assert not gate._measures_otherwise(asked, sentence)
 
 
 def test_a_figure_with_a_thousands_separator_is_one_figure() -> None:

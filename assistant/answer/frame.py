@@ -91,7 +91,7 @@ _ORG_EN = re.compile(
 # A Chinese question usually opens with its subject: the characters before the first year, metric or question word.
 _LEADING = re.compile(
     r"^([\u4e00-\u9fff]{2,10}?)(?=\d|的|有|是|在|和|与|为|将|今年|去年|明年|上半年|下半年|前三|第|一季|二季|三季|四季"
-    r"|截至|截止|大约|大約|大概|大致|说|說|向|给|給|跟|把|被)"
+    r"|截至|截止|大约|大約|说|說|向|给|給|跟|把|被)"
 )
 # 智芯未来首款芯片的…: the name is 智芯未来, the rest is what of it the question asks about.
 _GENERIC_TAIL = re.compile(r"(?:首款|首颗|第一款|最新款?|新款|旗下|自研)?(?:芯片|产品|显卡|处理器|加速卡|服务器)$")

@@ -6,7 +6,6 @@ from __future__ import annotations
 # Question words that carry no content of their own (never required in the evidence).
 GENERIC_TERMS = frozenset(
     [
-        "总额",
         "公司",
         "企业",
         "芯片",
