@@ -97,6 +97,9 @@ class Gate:
         words = [w for ws in v.attributes.values() for w in ws] + [*v.qualifier_words(), *asking]
         self._framing = frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
         self._required: dict[tuple[object, ...], tuple[tuple[str, ...], ...]] = {}
+        self._measure_words = tuple(  # the Chinese words naming a measure (growth and qoq only refine one)
+            w for m, ws in v.metrics.items() if m not in v.modifier_metrics for w in ws if not w.isascii()
+        )
         self._attribute_words = frozenset(normalise_for_match(w) for ws in v.attributes.values() for w in ws)
         self._compounds: dict[str, set[str]] = {}  # a Chinese compound term → every rendering of its entries
         for renderings in v.glossary.values():
@@ -128,10 +131,8 @@ class Gate:
         event = not (query.wants_number or query.main_metrics)  # who/which/when: the article's year dates it
         undated = document_year(hit) if event else None
         periods = sentence_periods(text, document_year(hit))
-        if not event and not _leading_period(text, hit):  # a figure speaks of its paragraph's period (when its
-            periods += _periods_before(
-                paragraph_before(hit, start), hit, text
-            )  # clause names none); an event: its year
+        if not event and not _leading_period(text, hit):  # a figure whose clause names no period speaks of its
+            periods += _periods_before(paragraph_before(hit, start), hit, text)  # paragraph's; an event of its year
         if period_mismatch(query.period, periods, undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
@@ -217,13 +218,7 @@ class Gate:
         met = stated & query.qualifiers  # an asked qualifier the sentence states holds for each of its clauses
         own_clauses: list[frozenset[str]] = []
         for clause in clauses:  # a clause naming no measure (同比上升117%) is of the clause before it
-            named = any(
-                w in clause
-                for m, words in v.metrics.items()
-                if m not in v.modifier_metrics
-                for w in words
-                if not w.isascii()
-            )
+            named = any(w in clause for w in self._measure_words)
             own_clauses.append(v.qualifiers(clause) | (own_clauses[-1] if own_clauses and not named else frozenset()))
         return len(clauses) < 2 or all(v.qualifier_conflict(query.qualifiers, q | met) for q in own_clauses)
 
@@ -336,10 +331,6 @@ class Gate:
     def attribute_words(self, term: str) -> tuple[str, ...]:
         """The words of a required attribute (``@inventory`` → 存货, inventory …), or the term itself."""
         return self.vocabulary.attributes.get(term[1:], (term[1:],)) if term.startswith("@") else (term,)
-
-
-def _chinese(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(w for w in words if not w.isascii())
 
 
 def _inflected(term: str) -> str:
