@@ -101,6 +101,7 @@ class Gate:
             w for m, ws in v.metrics.items() if m not in v.modifier_metrics for w in ws if not w.isascii()
         )
         self._attribute_words = frozenset(normalise_for_match(w) for ws in v.attributes.values() for w in ws)
+        self._foreign: dict[str, tuple[str, ...]] = {}  # an attribute → compound terms that hold its words
         self._compounds: dict[str, set[str]] = {}  # a Chinese compound term → every rendering of its entries
         for renderings in v.glossary.values():
             forms = {normalise_for_match(t) for t in renderings}
@@ -248,37 +249,61 @@ class Gate:
         )
         result = []
         for part in parts:
-            attributes = self.vocabulary.attributes.items()
+            phrases = self._glossary_phrases(part)
             asked = tuple(
                 f"@{key}"
-                for key, words in attributes
-                if any(_has(self._compounds_masked(part, words), w) for w in words)
+                for key, words in self.vocabulary.attributes.items()
+                if self._asks_attribute(part, phrases, key, words)
             )
             result.append(asked + tuple(n for n in names if has_word(part, n)) + query.required)
         return tuple(result)
 
-    def _compounds_masked(self, part: str, words: tuple[str, ...]) -> str:
-        """The question part with the glossary's compound terms blanked when they hold an attribute word but mean
-        something else (high-bandwidth memory, 高带宽内存: a memory, not a bandwidth); memory bandwidth stays."""
-        own = {_normalised(w) for w in words}
-        spans = []
+    def _glossary_phrases(self, part: str) -> list[tuple[int, int, str, frozenset[str]]]:
+        """The English two- and three-word phrases of a question part the glossary knows, with their terms."""
         tokens = list(re.finditer(r"[a-z0-9]+", part))
+        found = []
         for size in (3, 2):
             for i in range(len(tokens) - size + 1):
                 start, end = tokens[i].start(), tokens[i + size - 1].end()
                 phrase = re.sub(r"[\s-]+", " ", part[start:end])
-                terms = {_normalised(t) for t in self.vocabulary.chinese_terms(phrase)}
-                if terms and not terms & own and phrase not in own:
-                    spans.append((start, end))
+                terms = frozenset(_normalised(t) for t in self.vocabulary.chinese_terms(phrase))
+                if terms:
+                    found.append((start, end, phrase, terms))
+        return found
+
+    def _asks_attribute(
+        self, part: str, phrases: list[tuple[int, int, str, frozenset[str]]], key: str, words: tuple[str, ...]
+    ) -> bool:
+        if not any(_has(part, w) for w in words):  # cheap first: masking only takes words away
+            return False
+        masked = self._compounds_masked(part, phrases, key, words)
+        return any(_has(masked, w) for w in words)
+
+    def _compounds_masked(
+        self, part: str, phrases: list[tuple[int, int, str, frozenset[str]]], key: str, words: tuple[str, ...]
+    ) -> str:
+        """The question part with the glossary's compound terms blanked when they hold an attribute word but mean
+        something else (high-bandwidth memory, 高带宽内存: a memory, not a bandwidth); memory bandwidth stays."""
+        own = {_normalised(w) for w in words}
+        spans = [(start, end) for start, end, phrase, terms in phrases if not terms & own and phrase not in own]
         spans += [
             (m.start(), m.end())
-            for term, siblings in self._compounds.items()
-            if not siblings & own and any(w in term for w in own if not w.isascii())
+            for term in self._foreign_compounds(key, own)
             for m in re.finditer(re.escape(term), part)
         ]
         for start, end in spans:
             part = part[:start] + " " * (end - start) + part[end:]
         return part
+
+    def _foreign_compounds(self, key: str, own: set[str]) -> tuple[str, ...]:
+        """The Chinese compound terms holding one of an attribute's words while meaning something else."""
+        if key not in self._foreign:
+            self._foreign[key] = tuple(
+                term
+                for term, siblings in self._compounds.items()
+                if not siblings & own and any(w in term for w in own if not w.isascii())
+            )
+        return self._foreign[key]
 
     def _in_phrase(self, name: str, question: str) -> bool:
         """The name is a word of a glossary phrase the question uses ("STAR" in "STAR Market"): vocabulary, not a
