@@ -233,8 +233,10 @@ class Assistant:
         if query.language != "zh" or not (query.companies and query.metrics):
             return []
         english = [self.registry[c].name_en for c in query.companies]
-        english += [next((w for w in self.vocabulary.metrics[m] if w.isascii()), "") for m in query.metrics]
+        english += [w for m in query.metrics for w in self.vocabulary.metrics[m] if w.isascii()]  # listed, debut
         english += [f"{self._part_word(p.part, 'en')} {p.year}".strip() for p in query.periods]
+        asked = sorted({t[1:] for part in self._context.gate.required_terms(query) for t in part if t[:1] == "@"})
+        english += [w for a in asked for w in self.vocabulary.attributes[a] if w.isascii()]  # closing, closed at
         # Keywords only: the rendering is a bag of names and terms, which BM25 matches in English chunks as well as
         # the embedder does, and a second embedding would double the cost of a question.
         mode = "bm25" if self.settings.retriever == "hybrid" else self.settings.retriever

@@ -21,7 +21,7 @@ from assistant.types import Chunk, Document, Hit
 
 COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
-SCHEMA = "9"
+SCHEMA = "10"
 # Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
 # process's ingest shows in this process's BM25 results at most this many seconds late.
 KEYWORD_REFRESH_SECONDS = 2.0
@@ -515,5 +515,12 @@ def chunk_metadata(doc: Document, chunk: Chunk, n_chunks: int, enrichment: dict[
         "page": chunk.page if chunk.page is not None else -1,
         "start": chunk.start,
         "end": chunk.end,
+        "heading": _heading_before(doc.text, chunk.start),
     }
     return meta | enrichment
+
+
+def _heading_before(text: str, start: int) -> str:
+    """The Markdown heading in force where a chunk starts (its section, when the chunk does not open it)."""
+    headings = [line.strip() for line in text[:start].splitlines() if line.lstrip().startswith("#")]
+    return headings[-1] if headings else ""

@@ -78,7 +78,8 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
                     misses["qualifier"] += 1
                 continue
             crossed = _crossed(query, key, gate) if query.language == "en" and has_cjk(text) else 0.0
-            score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics, crossed)
+            step = _event_step(query, gate.vocabulary.qualifiers(text))
+            score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics, crossed, step)
             if score is not None:
                 score += _fact_bonus(query, own_facts) + _product_bonus(query, key, gate.registry)
                 score += 2.0 if query.asks_person and person_names(text) else 0.0
@@ -187,6 +188,7 @@ def _score(
     question_tokens: set[str],
     metrics: Mapping[str, tuple[str, ...]],
     crossed: float = 0.0,
+    event_step: bool = False,
 ) -> float | None:
     score = 0.0
     if query.companies:
@@ -194,7 +196,7 @@ def _score(
     main = query.main_metrics
     if main:
         named = any(contains(norm, w) for m in main for w in metrics[m]) or _in_units(main, norm)
-        if not named and not _stated_by(main, norm, metrics, cand):
+        if not named and not _stated_by(main, norm, metrics, cand) and not event_step:
             return None
         score += 3.0
     if "growth" in query.metrics and (any(contains(norm, w) for w in metrics["growth"]) or "%" in norm):
@@ -234,6 +236,12 @@ _MEASURE_UNITS = {"process": re.compile(r"\d\s?(?:nm|纳米)(?![a-z])")}
 
 def _in_units(main: tuple[str, ...], norm: str) -> bool:
     return any(m in _MEASURE_UNITS and _MEASURE_UNITS[m].search(norm) for m in main)
+
+
+def _event_step(query: Query, stated: frozenset[str]) -> bool:
+    """The sentence states the asked step of an event, which names the event (申请获受理: the listing
+    application's acceptance)."""
+    return bool(query.qualifiers) and set(query.main_metrics) <= _EVENT_METRICS and query.qualifiers <= stated
 
 
 def _stated_by(main: tuple[str, ...], norm: str, metrics: Mapping[str, tuple[str, ...]], cand: Candidate) -> bool:

@@ -404,9 +404,10 @@ def source_names(hit: Hit) -> str:
 
 
 def section_heading(hit: Hit, start: int) -> str:
-    """The last Markdown heading before the sentence in its chunk ('## First-day trading'), or ''."""
+    """The last Markdown heading before the sentence in its chunk, or the one in force where the chunk starts
+    ('## First-day trading'), or ''."""
     headings = [line for line in hit.text[:start].splitlines() if line.lstrip().startswith("#")]
-    return headings[-1] if headings else ""
+    return headings[-1] if headings else str(hit.metadata.get("heading", ""))
 
 
 _CLAUSE = re.compile(r"[?？;；]")

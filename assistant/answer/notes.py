@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer.extractive import Candidate, make_citation
-from assistant.answer.gate import fact_answers
+from assistant.answer.gate import Gate, fact_answers
 from assistant.answer.operands import label, period_key, period_text
 from assistant.answer.query import Query
 from assistant.calculator.render import render
 from assistant.conflicts import Conflict, SourcedFact, find_conflicts, sourced
 from assistant.facts import TIME_VARYING
 from assistant.store import Store
+from assistant.text import normalise_for_match, split_sentences
 from assistant.types import Citation, Hit
 
 
@@ -61,15 +62,25 @@ def nearest_facts(query: Query, store: Store, limit: int = 3) -> tuple[list[str]
     return [head, *lines], citations
 
 
-def conflicts_for(store: Store, facts: list[SourcedFact]) -> list[Conflict]:
-    """Disagreements, across the whole corpus, about the figures an answer states."""
+def conflicts_for(store: Store, facts: list[SourcedFact], gate: Gate) -> list[Conflict]:
+    """Disagreements, across the whole corpus, about the figures an answer states: values for the same key whose
+    sentences name the same attributes (an opening price does not conflict with that day's closing price)."""
     if not facts:
         return []
-    keys = {f.fact.key for f in facts}
+
+    def named(item: SourcedFact) -> tuple[object, frozenset[str]]:
+        norm = normalise_for_match(_sentence_at(item.hit.text, item.fact.start))
+        return item.fact.key, frozenset(a for a in gate.vocabulary.attributes if gate.term_found(f"@{a}", norm))
+
+    answered = {named(f) for f in facts}
     companies = tuple(sorted({f.fact.company for f in facts}))
     metrics = tuple(sorted({f.fact.metric for f in facts}))
-    pool = [f for f in sourced(store.with_facts(companies, metrics)) if f.fact.key in keys]
+    pool = [f for f in sourced(store.with_facts(companies, metrics)) if named(f) in answered]
     return find_conflicts(pool)
+
+
+def _sentence_at(text: str, offset: int) -> str:
+    return next((text[s:e] for s, e in split_sentences(text) if s <= offset < e), text)
 
 
 def conflict_lines(

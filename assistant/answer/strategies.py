@@ -116,7 +116,9 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     for i, cand in enumerate(chosen):
         own = [f for f in facts if f.hit.chunk_id == cand.hit.chunk_id]
         lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
-    extra, conflicts = notes.conflict_lines(notes.conflicts_for(context.store, facts), citations, query.language)
+    extra, conflicts = notes.conflict_lines(
+        notes.conflicts_for(context.store, facts, context.gate), citations, query.language
+    )
     leads = [extractive.person_lead(query, chosen, citations), extractive.latest_lead(query, chosen)]
     lead = [line for line in leads if line]
     text = "\n".join(lead + lines + extra)
