@@ -205,7 +205,7 @@ def _score(
         score += 2.0
     if query.wants_number:
         compared = len(query.products) > 1  # 910C vs H100: "about 60%" is the answer
-        if not _has_figure(cand.text, query.units) or (not compared and _only_other_units(main, cand.text)):
+        if not _has_figure(cand.text, query.units) or (not compared and _only_other_units(query, cand.text)):
             return None
         score += 1.0
     if query.wants_date:
@@ -281,11 +281,20 @@ def _asks_year(query: Query) -> bool:
 _NOT_IN_SHARES_OR_MONEY = frozenset({"performance", "transistors", "memory", "process"})
 
 
-def _only_other_units(main: tuple[str, ...], text: str) -> bool:
-    """The asked measure is a physical one, and every figure of the sentence is a percentage or a sum of money."""
-    if not main or not set(main) <= _NOT_IN_SHARES_OR_MONEY:
+_SUMS_OF_MONEY = frozenset({"revenue", "net_loss", "net_profit", "rd", "proceeds", "offer_price", "market_cap"})
+
+
+def _only_other_units(query: Query, text: str) -> bool:
+    """The asked measure is a physical one, and every figure of the sentence is a percentage or a sum of money; or
+    it is a sum of money (its level: growth asks no main metric of its own), and every figure is a percentage
+    (569% above its IPO price is no price) and no growth is asked."""
+    main = query.main_metrics
+    if not main:
         return False
-    return all(q.unit == "%" or q.currency for q in parse_quantities(text))
+    found = parse_quantities(text)
+    if set(main) <= _SUMS_OF_MONEY and not query.growth:
+        return bool(found) and all(q.unit == "%" for q in found)
+    return set(main) <= _NOT_IN_SHARES_OR_MONEY and all(q.unit == "%" or q.currency for q in found)
 
 
 def _has_figure(text: str, units: frozenset[str] = frozenset()) -> bool:

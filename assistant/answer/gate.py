@@ -103,8 +103,12 @@ class Gate:
         self._attribute_words = frozenset(normalise_for_match(w) for ws in v.attributes.values() for w in ws)
         self._foreign: dict[str, tuple[str, ...]] = {}  # an attribute → compound terms that hold its words
         self._compounds: dict[str, set[str]] = {}  # a Chinese compound term → every rendering of its entries
+        self._siblings: dict[str, set[str]] = {}  # a Chinese term → the other terms of its entries (推出: 发布)
         for renderings in v.glossary.values():
             forms = {normalise_for_match(t) for t in renderings}
+            for term in forms:
+                if not term.isascii():
+                    self._siblings.setdefault(term, set()).update(f for f in forms - {term} if len(f) > 1)
             for term in forms:
                 if len(term) >= 3 and not term.isascii():
                     self._compounds.setdefault(term, set()).update(forms)
@@ -185,7 +189,11 @@ class Gate:
             return True
         terms = [t for t in query.key_terms if not self.framed(t)]
         v = self.vocabulary
-        found = sum(1 for t in terms if _inflected(t) in text or any(z in text for z in v.renderings(t)))
+        found = sum(
+            1
+            for t in terms
+            if _inflected(t) in text or any(z in text for z in (*v.renderings(t), *self._siblings.get(t, ())))
+        )
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
             return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
         return not terms or found * 2 > len(terms)
@@ -348,7 +356,8 @@ class Gate:
         """A question word is in the (normalised) context: as written, as Chinese writes a listed name or a glossary
         word, or (a word of a listed name: "micro" of "Jingjia Micro") through its whole name."""
         v = self.vocabulary
-        if term in context or any(z in context for z in v.renderings(term)) or self._person_in(term, query, context):
+        forms = (*v.renderings(term), *self._siblings.get(term, ()))
+        if term in context or any(z in context for z in forms) or self._person_in(term, query, context):
             return True
         whole = [n for n in v.names_in(normalise_for_match(query.text)) if has_word(n, term)]
         return any(z in context for n in whole for z in v.name_forms(n))
