@@ -86,6 +86,14 @@ def test_a_model_number_figure_is_stated_by_naming_the_model() -> None:
     assert named.correct and not bare.correct and not longer.correct
 
 
+def test_a_small_count_is_stated_by_its_english_word_but_not_inside_another_word() -> None:
+    case = Case("d", "figure", "en", ("How many dies?",), figures=(Expected(value=Decimal("2")),))
+    worded = score(case, "s", _answer("It packs two dies. [1]", "It packs two dies."), [])
+    inside = score(case, "s", _answer("It packs network dies. [1]", "It packs network dies."), [])
+    other = score(case, "s", _answer("It packs three dies. [1]", "It packs three dies."), [])
+    assert worded.correct and not inside.correct and not other.correct
+
+
 def test_a_bare_number_in_a_case_is_stated_with_its_measurement_unit_but_not_as_a_percent() -> None:
     case = Case("g", "figure", "zh", ("主频多少？",), figures=(Expected(value=Decimal("3.2")),))
     assert score(case, "s", _answer("主频为3.2GHz。[1]", "主频为3.2GHz。"), []).correct

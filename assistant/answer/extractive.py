@@ -281,6 +281,7 @@ def _asks_year(query: Query) -> bool:
 _NOT_IN_SHARES_OR_MONEY = frozenset({"performance", "transistors", "memory", "process"})
 
 
+_ASKS_SHARE = re.compile(r"占|比例|比重|几成|百分之|(?<![a-z])(?:share|percent|percentage|proportion)(?![a-z])")
 _SUMS_OF_MONEY = frozenset({"revenue", "net_loss", "net_profit", "rd", "proceeds", "offer_price", "market_cap"})
 
 
@@ -292,7 +293,7 @@ def _only_other_units(query: Query, text: str) -> bool:
     if not main:
         return False
     found = parse_quantities(text)
-    if set(main) <= _SUMS_OF_MONEY and not query.growth:
+    if set(main) <= _SUMS_OF_MONEY and not query.growth and not _ASKS_SHARE.search(normalise_for_match(query.text)):
         return bool(found) and all(q.unit == "%" for q in found)
     return set(main) <= _NOT_IN_SHARES_OR_MONEY and all(q.unit == "%" or q.currency for q in found)
 

@@ -9,7 +9,10 @@ before it in its paragraph, else its document's (discourse attribution: ``其中
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,14 +104,12 @@ class Gate:
             w for m, ws in v.metrics.items() if m not in v.modifier_metrics for w in ws if not w.isascii()
         )
         self._attribute_words = frozenset(normalise_for_match(w) for ws in v.attributes.values() for w in ws)
+        self._attribute_parts = frozenset(part for w in self._attribute_words if w.isascii() for part in w.split())
         self._foreign: dict[str, tuple[str, ...]] = {}  # an attribute → compound terms that hold its words
         self._compounds: dict[str, set[str]] = {}  # a Chinese compound term → every rendering of its entries
-        self._siblings: dict[str, set[str]] = {}  # a Chinese term → the other terms of its entries (推出: 发布)
+        self._siblings = _siblings(v.glossary.values())
         for renderings in v.glossary.values():
             forms = {normalise_for_match(t) for t in renderings}
-            for term in forms:
-                if not term.isascii():
-                    self._siblings.setdefault(term, set()).update(f for f in forms - {term} if len(f) > 1)
             for term in forms:
                 if len(term) >= 3 and not term.isascii():
                     self._compounds.setdefault(term, set()).update(forms)
@@ -203,8 +204,9 @@ class Gate:
         return any(term in word or word in term for word in self._asking)
 
     def attribute_word(self, term: str) -> bool:
-        """A word of an attribute the gate requires of the answering sentence (核心 of cores)."""
-        return term in self._attribute_words
+        """A word of an attribute the gate requires of the answering sentence (核心 of cores; close of "did it
+        close")."""
+        return term in self._attribute_words or (term.isascii() and term in self._attribute_parts)
 
     def framed(self, term: str) -> bool:
         """A question word some other part of the frame already checks (an attribute, qualifier, date or question
@@ -404,6 +406,21 @@ _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么"
 # A question that allows, without requiring, a figure stated as a maximum (最高可达1,000 TFLOPS).
 _PERMITS_MAXIMUM = re.compile(r"最高|最大|峰值|(?<![a-z])(?:peak|up to|top|maximum|at most)(?![a-z])")
 _FIGURE_CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")  # 1,000 is one figure
+
+
+def _siblings(entries: Iterable[Sequence[str]]) -> dict[str, set[str]]:
+    """Chinese terms that render the same English words in at least two glossary entries (推出 and 发布: launch,
+    release, unveil), each to its siblings; one shared entry is too loose (die: 裸片, 芯片)."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for renderings in entries:
+        forms = sorted({normalise_for_match(t) for t in renderings if not t.isascii() and len(t) > 1})
+        pairs.update(itertools.combinations(forms, 2))
+    siblings: dict[str, set[str]] = {}
+    for (a, b), count in pairs.items():
+        if count >= 2:
+            siblings.setdefault(a, set()).add(b)
+            siblings.setdefault(b, set()).add(a)
+    return siblings
 
 
 def source_names(hit: Hit) -> str:

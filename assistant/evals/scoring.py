@@ -200,12 +200,27 @@ def _model_number(expected: Expected, text: str) -> bool:
     return re.search(_MODEL_NUMBER.replace("{number}", str(int(value))), text) is not None
 
 
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
+
+
+def _number_word(expected: Expected, text: str) -> bool:
+    """A small unitless count an English answer writes as a word ("two dies"), which the parser leaves alone."""
+    value = expected.value
+    if value is None or expected.unit or expected.currency or value not in range(len(_NUMBER_WORDS)):
+        return False
+    return re.search(rf"(?<![A-Za-z]){_NUMBER_WORDS[int(value)]}(?![A-Za-z])", text, re.IGNORECASE) is not None
+
+
 def _figures(result: Score, case: Case, text: str) -> None:
     plain = _MARK.sub(" ", text)
     found = parse_quantities(plain)
     result.figures_expected = len(case.figures)
     for expected in case.figures:
-        if _stated(expected, found, strict_units=True) or _model_number(expected, plain):
+        if (
+            _stated(expected, found, strict_units=True)
+            or _model_number(expected, plain)
+            or _number_word(expected, plain)
+        ):
             result.figures_matched += 1
         elif _percent_confusion(expected, found):
             result.percent_confusions += 1
