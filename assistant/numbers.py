@@ -157,6 +157,7 @@ PATTERN = re.compile(
 _TICKER = re.compile(r"\.(?:SH|SZ|HK|BJ|SS)(?![A-Za-z])", re.I)
 _TICKER_BEFORE = re.compile(r"(?:代码|代號|代号|ticker|stock code)[:：\s]*$", re.I)
 _MERGE_GAP = re.compile(r"\s?(?:-|–|—|~|至)\s?")
+_FUNDING_AFTER = re.compile(r"\s?(?:[A-Za-z0-9+\-]{1,8}\s?轮|[\u4e00-\u9fff]{1,2}轮)?(?:战略)?(?:融资|投资|注资)")
 _DATE_FOLLOWERS = frozenset("月日号季时点分秒周天")
 _MODEL_BEFORE = re.compile(r"[A-Z]{2,}[A-Za-z0-9]*\s$")  # RTX 3060, MTT S4000: product names, not figures
 _MONTH_BEFORE = re.compile(rf"{_MONTHS}\s$")
@@ -264,6 +265,8 @@ def _from_match(m: re.Match[str], original: str) -> Quantity | None:
     start, end = m.start(), m.end()
     while end > start and m.string[end - 1].isspace():
         end -= 1
+    if not (currency or unit) and (mag2 or mag1 or "") in ("亿", "万") and _FUNDING_AFTER.match(m.string, end):
+        currency = "CNY"  # 获得10亿Pre-B轮融资: a round in 亿 with no currency named is in yuan
     return Quantity(
         value=low,
         unit=unit,
