@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from assistant.manifest import build_manifest, fingerprint
 from assistant.retrieval import search
 from assistant.store import SCHEMA, Filters, Store
 from assistant.text import has_cjk, normalise_for_match
+from assistant.tokenize import STOPWORDS
 from assistant.types import Answer, Hit
 from assistant.verify import verify
 from assistant.vocabulary import Vocabulary, shipped
@@ -284,9 +286,12 @@ class Assistant:
         chinese = [self.registry[c].name_zh for c in query.companies]
         chinese += [self.vocabulary.names[n][0] for n in self.vocabulary.names_in(normalise_for_match(query.text))]
         chinese += [z[0] for z in (self.vocabulary.chinese_terms(t) for t in query.key_terms) if z]  # first → 第一
+        words = re.findall(r"[a-z][a-z-]+", normalise_for_match(query.text))  # the words key terms leave out
+        phrases = [" ".join(words[i : i + n]) for n in (2, 1) for i in range(len(words) - n + 1)]
+        chinese += [z[0] for z in (self.vocabulary.chinese_terms(p) for p in phrases if p not in STOPWORDS) if z]
         chinese += [w for m in query.metrics for w in [x for x in self.vocabulary.metrics[m] if not x.isascii()][:4]]
         chinese += [f"{p.year}年{self._part_word(p.part, 'zh')}" for p in query.periods]
-        return [self._dense_query(query), " ".join(chinese)]
+        return [self._dense_query(query), " ".join(dict.fromkeys(chinese))]
 
     def _part_word(self, part: str, language: str) -> str:
         if not part:
