@@ -135,6 +135,14 @@ def test_a_why_question_without_a_reason_in_the_sources_is_refused(assistant: As
     assert answer.refused, answer.text
 
 
+def test_a_reason_naming_no_product_is_the_product_its_paragraph_goes_on_to_name(assistant: Assistant) -> None:
+    """The reason sentence says "the chip" and a bandwidth limit (500 GB/s is a measure, not a model); the next
+    sentence of its paragraph names FH210, so the reason is FH210's."""
+    answer = assistant.ask("芯动科技为什么要把FH210的频率调低？")
+    assert not answer.refused, answer.text
+    assert "为了让代工厂继续为其生产" in answer.text
+
+
 def test_a_month_without_its_year_dates_the_event_in_its_own_clause(assistant: Assistant) -> None:
     """ "今年5月完成流片" answers when FH210 taped out; "今年6月又宣布完成融资" does not say when 登临 was founded."""
     answer = assistant.ask("芯动科技FH210是什么时候流片的？")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.answer.extractive import candidates, is_heading
-from assistant.answer.frame import PeriodAsk, asked_units, period_ask, published_before
+from assistant.answer.frame import PeriodAsk, asked_units, period_ask, product_codes, published_before
 from assistant.answer.gate import Gate
 from assistant.answer.query import Planner
 from assistant.entities import default_registry
@@ -477,3 +477,16 @@ def test_english_question_words_match_their_inflected_forms(question: str, sente
 def test_a_quarter_named_by_its_last_month_is_asked_as_that_quarter() -> None:
     assert period_ask("中芯国际截至2023年6月的季度收入是多少？").labels == ("2023Q2",)
     assert period_ask("截至2025年9月30日的在手订单是多少？").labels == ()  # a day: no quarter asked
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("规定要求低于 600 GB/s，为了", []),
+        ("功耗 300 W", []),
+        ("算力 256 TOPS", []),
+        ("昇腾 910 和昇腾910B", ["910", "910b"]),
+    ],
+)
+def test_a_number_followed_by_its_unit_is_a_measure_not_a_model(text: str, codes: list[str]) -> None:
+    assert product_codes(text) == codes

@@ -36,7 +36,8 @@ _NOT_A_CODE = re.compile(
 _YEARISH = re.compile(r"^(?:19|20)\d\d$")
 _DATED = re.compile(r"^(?:mid|end|early|late|since|by|pre|post|fy|cy)(?:19|20)\d\d$")  # mid-2025 is a time
 _NOT_A_MODEL_AFTER = re.compile(
-    r"^\s?(?:年|月|日|亿|万|元|家|个|名|人|股|倍|张|片|台|颗|款|项|次|号|核|位|路|层|条|%|个百分点)"
+    r"^\s?(?:年|月|日|亿|万|元|家|个|名|人|股|倍|张|片|台|颗|款|项|次|号|核|位|路|层|条|%|个百分点"
+    r"|(?:gb/s|gbps|gb|tb|mb|ghz|mhz|hz|nm|tops|tflops|w|fps|mm)(?![a-z]))"  # 低于 600 GB/s: a measure
 )
 
 

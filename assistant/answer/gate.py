@@ -127,7 +127,7 @@ class Gate:
         if "founder" in query.metrics and self._asks_own_founder(query) and self._role_of_others(query, text):
             return Verdict(False, "subject", about)  # "DeepSeek founder Liang Wenfeng invested in Moore Threads"
         earlier = f"{hit.metadata.get('title', '')}\n{hit.text[:start]}"
-        if query.products and not _names_product(query, text, earlier):
+        if query.products and not _names_product(query, text, earlier) and not self._reason_of(query, hit, text, end):
             return Verdict(False, "product", about)
         answers_product = query.asks_product and bool(other_products(query, text))
         if query.asks_product and not answers_product:  # "which card": a sentence naming none cannot say
@@ -158,6 +158,15 @@ class Gate:
         if not gives_reason(query, norm):
             return Verdict(False, "reason", about)
         return Verdict(True, "", about)
+
+    def _reason_of(self, query: Query, hit: Hit, text: str, end: int) -> bool:
+        """A reason naming no product is the asked product's when the rest of its paragraph names it (为了…降低了
+        处理器的速度。BR100 设计传输率…)."""
+        if not asks_why(query) or product_codes(_COMPONENT.sub(" ", text)):
+            return False
+        line_end = hit.text.find("\n", end)
+        rest = hit.text[end : len(hit.text) if line_end < 0 else line_end]
+        return _names_product(query, rest, "")
 
     def _org_forms(self, query: Query) -> dict[str, tuple[str, ...]]:
         """Each asked organisation as text may write it: as asked, and (an English name) as Chinese writes it
