@@ -20,7 +20,24 @@ KEY = re.compile(r"^[a-z0-9][a-z0-9 &'./-]*[a-z0-9.&]$|^[a-z]$")
 # Latin-letter renderings that Chinese articles use as they are.
 ACRONYMS = frozenset(
     {
-        *("AI", "AIGC", "ASIC", "BIS", "CAGR", "CEO", "CFO", "COO", "CPU", "CTO", "Chiplet", "CoWoS", "DCU", "DPU"),
+        *(
+            "AI",
+            "AIGC",
+            "HPC",
+            "PCB",
+            "ASIC",
+            "BIS",
+            "CAGR",
+            "CEO",
+            "CFO",
+            "COO",
+            "CPU",
+            "CTO",
+            "Chiplet",
+            "CoWoS",
+            "DCU",
+            "DPU",
+        ),
         *("DRAM", "DUV", "DisplayPort", "EBITDA", "EDA", "EPS", "EUV", "FLOPS", "FP16", "FP32", "FP64", "FPGA"),
         *("Fabless", "GDDR", "GPGPU", "GPU", "H1", "H2", "HBM", "HDMI", "HKEX", "IC", "IPO", "LLM", "NPU", "NVLink"),
         *("PC", "Pre-IPO", "Q1", "Q2", "Q3", "Q4", "RISC-V", "SoC", "TDP", "TFLOPS", "TPU", "Token", "VRAM", "WAIC"),
