@@ -19,7 +19,7 @@ from assistant.answer.query import Query, contains
 from assistant.entities import Registry
 from assistant.facts import MONEY_METRICS, Fact, decode
 from assistant.numbers import parse_quantities
-from assistant.text import has_cjk, normalise_for_match, split_sentences
+from assistant.text import has_cjk, has_word, normalise_for_match, split_sentences
 from assistant.tokenize import tokenize
 from assistant.types import Citation, Hit
 
@@ -178,7 +178,13 @@ def _crossed(query: Query, norm: str, gate: Gate) -> float:
     """For an English question over a Chinese sentence: the share of its content words the sentence writes in
     Chinese (names.yaml, the glossary), the cross-language stand-in for word overlap."""
     terms = query.key_terms  # an attribute word the gate has already required counts as met (clock speed: 主频)
-    return sum(1 for t in terms if gate.framed(t) or gate.mentioned(t, query, norm)) / len(terms) if terms else 0.0
+    if not terms:
+        return 0.0
+    names = gate.vocabulary.names_in(normalise_for_match(query.text))  # Commerce Department: one name, one term
+    units: list[list[str]] = [[t for t in terms if has_word(n, t)] for n in names]
+    units = [u for u in units if u] + [[t] for t in terms if not any(has_word(n, t) for n in names)]
+    met = sum(1 for unit in units if any(gate.framed(t) or gate.mentioned(t, query, norm) for t in unit))
+    return met / len(units)
 
 
 def _score(

@@ -199,10 +199,18 @@ class Gate:
             return True
         terms = [t for t in query.key_terms if not self.framed(t)]
         v = self.vocabulary
+        phrased = {  # words of a glossary phrase the text renders (external power: 外接供电)
+            word
+            for _, _, phrase, renderings in self._glossary_phrases(normalise_for_match(query.text))
+            if any(r in text for r in renderings)
+            for word in phrase.split()
+        }
         found = sum(
             1
             for t in terms
-            if _inflected(t) in text or any(z in text for z in (*v.renderings(t), *self._siblings.get(t, ())))
+            if t in phrased
+            or _inflected(t) in text
+            or any(_normalised(z) in text for z in (*v.renderings(t), *self._siblings.get(t, ())))
         )
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
             return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
