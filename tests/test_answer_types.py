@@ -231,3 +231,18 @@ def test_a_process_question_is_answered_by_the_nm_figure(measures: Assistant, qu
     answer = measures.ask(question)
     assert not answer.refused, answer.text
     assert "7nm" in answer.text.splitlines()[0] and "40%" not in answer.text, answer.text
+
+
+def test_an_english_phrase_is_covered_by_its_chinese_rendering(assistant: Assistant) -> None:
+    """ "external power" is 外接供电 as one phrase (neither word's own rendering is in the sentence)."""
+    answer = assistant.ask("Does Innosilicon's FH210 need an external power connector, and what is its board form?")
+    assert not answer.refused, answer.text
+    assert "无需外接供电" in answer.text.splitlines()[0]
+
+
+def test_an_english_question_ranks_the_sentence_naming_its_action_over_its_organisation(assistant: Assistant) -> None:
+    """Both sentences pass; the Commerce Department is one name (one term of the question), so the sentence with
+    the interim guidance and the warning (three terms) leads the one naming only the department."""
+    answer = assistant.ask("What did the US Commerce Department's interim guidance warn companies against buying?")
+    assert not answer.refused, answer.text
+    assert "警告企业" in answer.text.splitlines()[0], answer.text

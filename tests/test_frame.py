@@ -490,3 +490,16 @@ def test_a_quarter_named_by_its_last_month_is_asked_as_that_quarter() -> None:
 )
 def test_a_number_followed_by_its_unit_is_a_measure_not_a_model(text: str, codes: list[str]) -> None:
     assert product_codes(text) == codes
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("What is the data transfer rate of Biren's BR100?", True),  # a measured attribute
+        ("What was Biren's revenue in 2024?", True),  # a metric
+        ("Does the MTT S10 need external power, and what is its board form factor?", False),  # a thing
+        ("What is Moore Threads' foundry?", False),  # a named attribute: a party, not a figure
+    ],
+)
+def test_what_is_asks_a_figure_only_of_a_measure(question: str, figure: bool) -> None:
+    assert PLANNER.analyse(question).wants_number is figure

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from assistant.answer.attributes import attribute_reader, normalised, word_in
 from assistant.answer.frame import period_mismatch, product_codes, published_before, sentence_periods
 from assistant.answer.ordinals import ordinal
 from assistant.answer.people import chinese_name_in, pinyin_names
@@ -105,14 +105,8 @@ class Gate:
         )
         self._attribute_words = frozenset(normalise_for_match(w) for ws in v.attributes.values() for w in ws)
         self._attribute_parts = frozenset(part for w in self._attribute_words if w.isascii() for part in w.split())
-        self._foreign: dict[str, tuple[str, ...]] = {}  # an attribute → compound terms that hold its words
-        self._compounds: dict[str, set[str]] = {}  # a Chinese compound term → every rendering of its entries
         self._siblings = _siblings(v.glossary.values())
-        for renderings in v.glossary.values():
-            forms = {normalise_for_match(t) for t in renderings}
-            for term in forms:
-                if len(term) >= 3 and not term.isascii():
-                    self._compounds.setdefault(term, set()).update(forms)
+        self._attributes = attribute_reader(v)
 
     def judge(self, query: Query, hit: Hit, start: int, end: int, own: tuple[str, ...]) -> Verdict:
         """Check every constraint of the question's frame against one sentence (``hit.text[start:end]``)."""
@@ -201,7 +195,7 @@ class Gate:
         v = self.vocabulary
         phrased = {  # words of a glossary phrase the text renders (external power: 外接供电)
             word
-            for _, _, phrase, renderings in self._glossary_phrases(normalise_for_match(query.text))
+            for _, _, phrase, renderings in self._attributes.phrases(normalise_for_match(query.text))
             if any(r in text for r in renderings)
             for word in phrase.split()
         }
@@ -210,7 +204,7 @@ class Gate:
             for t in terms
             if t in phrased
             or _inflected(t) in text
-            or any(_normalised(z) in text for z in (*v.renderings(t), *self._siblings.get(t, ())))
+            or any(normalised(z) in text for z in (*v.renderings(t), *self._siblings.get(t, ())))
         )
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
             return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
@@ -276,61 +270,9 @@ class Gate:
         )
         result = []
         for part in parts:
-            phrases = self._glossary_phrases(part)
-            asked = tuple(
-                f"@{key}"
-                for key, words in self.vocabulary.attributes.items()
-                if self._asks_attribute(part, phrases, key, words)
-            )
+            asked = tuple(f"@{key}" for key in self._attributes.asked(part))
             result.append(asked + tuple(n for n in names if has_word(part, n)) + query.required)
         return tuple(result)
-
-    def _glossary_phrases(self, part: str) -> list[tuple[int, int, str, frozenset[str]]]:
-        """The English two- and three-word phrases of a question part the glossary knows, with their terms."""
-        tokens = list(re.finditer(r"[a-z0-9]+", part))
-        found = []
-        for size in (3, 2):
-            for i in range(len(tokens) - size + 1):
-                start, end = tokens[i].start(), tokens[i + size - 1].end()
-                phrase = re.sub(r"[\s-]+", " ", part[start:end])
-                terms = frozenset(_normalised(t) for t in self.vocabulary.chinese_terms(phrase))
-                if terms:
-                    found.append((start, end, phrase, terms))
-        return found
-
-    def _asks_attribute(
-        self, part: str, phrases: list[tuple[int, int, str, frozenset[str]]], key: str, words: tuple[str, ...]
-    ) -> bool:
-        if not any(_has(part, w) for w in words):  # cheap first: masking only takes words away
-            return False
-        masked = self._compounds_masked(part, phrases, key, words)
-        return any(_has(masked, w) for w in words)
-
-    def _compounds_masked(
-        self, part: str, phrases: list[tuple[int, int, str, frozenset[str]]], key: str, words: tuple[str, ...]
-    ) -> str:
-        """The question part with the glossary's compound terms blanked when they hold an attribute word but mean
-        something else (high-bandwidth memory, 高带宽内存: a memory, not a bandwidth); memory bandwidth stays."""
-        own = {_normalised(w) for w in words}
-        spans = [(start, end) for start, end, phrase, terms in phrases if not terms & own and phrase not in own]
-        spans += [
-            (m.start(), m.end())
-            for term in self._foreign_compounds(key, own)
-            for m in re.finditer(re.escape(term), part)
-        ]
-        for start, end in spans:
-            part = part[:start] + " " * (end - start) + part[end:]
-        return part
-
-    def _foreign_compounds(self, key: str, own: set[str]) -> tuple[str, ...]:
-        """The Chinese compound terms holding one of an attribute's words while meaning something else."""
-        if key not in self._foreign:
-            self._foreign[key] = tuple(
-                term
-                for term, siblings in self._compounds.items()
-                if not siblings & own and any(w in term for w in own if not w.isascii())
-            )
-        return self._foreign[key]
 
     def _in_phrase(self, name: str, question: str) -> bool:
         """The name is a word of a glossary phrase the question uses ("STAR" in "STAR Market"): vocabulary, not a
@@ -359,7 +301,7 @@ class Gate:
         required name is in the sentence or its context (the chunk and the document title), a person's pinyin
         name as Chinese writes it (Yang Jian: 杨建)."""
         if term.startswith("@"):
-            return any(_has(norm, w) for w in self.vocabulary.attributes[term[1:]])
+            return any(word_in(norm, w) for w in self.vocabulary.attributes[term[1:]])
         chinese = self.vocabulary.name_forms(term) or self.vocabulary.chinese_terms(term)
         if has_word(norm, term) or has_word(context, term) or any(z in context for z in chinese):
             return True
@@ -455,22 +397,6 @@ def section_heading(hit: Hit, start: int) -> str:
 
 _CLAUSE = re.compile(r"[?？;；]")
 _EARLIER = 400  # characters before an English sentence that may carry its question's words (the round it names)
-
-
-def _has(norm: str, word: str) -> bool:
-    """``word`` occurs in ``norm`` as itself: English words whole, Chinese words not followed by 率 unless they end
-    with it (毛利 is not in 毛利率)."""
-    word = _normalised(word)
-    if word.isascii():
-        return has_word(norm, word)
-    if word not in norm:
-        return False
-    return any(norm[m.end() : m.end() + 1] != "率" or word.endswith("率") for m in re.finditer(re.escape(word), norm))
-
-
-@lru_cache(maxsize=4096)
-def _normalised(word: str) -> str:
-    return normalise_for_match(word)
 
 
 def _names_organisation(

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assistant.answer.attributes import attribute_reader, measured
 from assistant.answer.frame import (
     ASKING,
     ORG_GENERIC,
@@ -134,6 +135,10 @@ def contains(text: str, word: str) -> bool:
     return word in text
 
 
+# "What is" asks a figure only of a measure (a metric or a measured attribute), not of a thing.
+_ONLY_OF_A_MEASURE = frozenset({"what was", "what is", "what were"})
+
+
 class Planner:
     """Reads questions into ``Query`` frames with one registry and one vocabulary."""
 
@@ -176,7 +181,9 @@ class Planner:
         norm = normalise_for_match(question)
         metrics = tuple(self.metrics_in(norm))
         asks_who = any(contains(norm, w) for w in vocabulary.who_words) or bool(_WHICH_PERSON.search(norm))
-        asks_quantity = any(contains(norm, w) for w in vocabulary.quantity_words)
+        asks_quantity = any(contains(norm, w) for w in vocabulary.quantity_words if w not in _ONLY_OF_A_MEASURE)
+        if not asks_quantity and any(contains(norm, w) for w in _ONLY_OF_A_MEASURE):  # what is its revenue / its
+            asks_quantity = bool(metrics) or measured(attribute_reader(vocabulary).asked(norm))  # form factor
         if asks_who and "founded" in metrics:
             metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
         wants_date = any(contains(norm, w) for w in vocabulary.date_words)
