@@ -77,6 +77,11 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     what no sentence covers."""
     misses: Counter[str] = Counter()
     found = extractive.candidates(query, hits, context.gate, misses)
+    if not found:  # no one sentence answers every part (是谁，为什么离职): each part's own sentences may
+        found = sorted(
+            (c for part in context.planner.parts(query) for c in extractive.candidates(part, hits, context.gate)),
+            key=lambda c: -c.score,
+        )
     metrics = context.planner.vocabulary.metrics
     chosen = extractive.select(query, found, metrics)
     missing = extractive.uncovered_terms(query, chosen, context.gate) if chosen else []
