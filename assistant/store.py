@@ -21,7 +21,7 @@ from assistant.types import Chunk, Document, Hit
 
 COLLECTION = DEFAULT_COLLECTION
 # Bumped when the stored chunk metadata changes shape; an older index must be rebuilt.
-SCHEMA = "10"
+SCHEMA = "11"
 # Server mode: how long keyword search trusts the collection's generation before asking the server again. Another
 # process's ingest shows in this process's BM25 results at most this many seconds late.
 KEYWORD_REFRESH_SECONDS = 2.0
@@ -516,6 +516,8 @@ def chunk_metadata(doc: Document, chunk: Chunk, n_chunks: int, enrichment: dict[
         "start": chunk.start,
         "end": chunk.end,
         "heading": _heading_before(doc.text, chunk.start),
+        "author": doc.author,
+        "title_kind": doc.title_kind,
     }
     return meta | enrichment
 

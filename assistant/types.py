@@ -33,6 +33,8 @@ class Document:
     source_id: str = ""
     kind: str = ""
     pages: tuple[PageSpan, ...] = ()
+    author: str = ""
+    title_kind: str = ""  # "descriptive": the source has no headline, the title is ours
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class Citation:
     end: int = 0
     source_id: str = ""
     reliability: str = ""
+    author: str = ""
+    title_kind: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of a citation (``ask --json``)."""

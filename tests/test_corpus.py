@@ -15,7 +15,9 @@ from assistant.ingest.loaders import load
 from tests.conftest import CORPUS, ROOT, make_assistant
 
 REQUIRED = {"title", "publisher", "published", "url", "language", "companies", "reliability", "source_id", "kind"}
-OPTIONAL = {"published_note", "original_language"}
+OPTIONAL = {"published_note", "original_language", "title_kind", "author", "note"}
+# Words of internal notes that once sat in titles, publishers and URLs (they belong in `note`, which is never shown).
+NOTE_WORDS = re.compile(r"描述性标题|urn:|read_file|archived|republication|GitHub repo|\(作者|\(记者|\(user post\)")
 BRIEFS = sorted(CORPUS.glob("*.md"))
 
 
@@ -39,7 +41,12 @@ def test_front_matter_schema(path: Path) -> None:
     assert meta["reliability"] in {"primary", "news", "digest", "user"}
     assert isinstance(meta["published"], dt.date), "published must be an ISO date"
     assert all(c in default_registry() for c in meta["companies"]), meta["companies"]
-    assert str(meta["title"]).strip() and str(meta["publisher"]).strip() and str(meta["url"]).strip()
+    assert str(meta["title"]).strip() and str(meta["publisher"]).strip()
+    assert meta.get("title_kind", "headline") in {"headline", "descriptive"}
+    url = str(meta["url"]).strip()
+    assert not url or re.fullmatch(r"https?://\S+", url), f"url holds a note: {url}"  # no id where a link should be
+    for key in ("title", "publisher"):
+        assert not NOTE_WORDS.search(str(meta[key])), f"{key} holds a note: {meta[key]}"
     assert meta["source_id"] == "seed" or re.fullmatch(r"src\d{2,3}", meta["source_id"])
 
 

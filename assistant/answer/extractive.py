@@ -551,6 +551,8 @@ def make_citation(n: int, hit: Hit, start: int, end: int) -> Citation:
         end=base + end,
         source_id=str(meta.get("source_id", "")),
         reliability=str(meta.get("reliability", "")),
+        author=str(meta.get("author", "")),
+        title_kind=str(meta.get("title_kind", "")),
     )
 
 

@@ -19,7 +19,7 @@ from assistant.types import Document, PageSpan
 SUPPORTED = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _HTML_BODY = re.compile(r"<(p|div|br|span|h[1-6]|section|article|table|img)\b", re.I)
-_META_KEYS = ("publisher", "url", "language", "reliability", "source_id", "kind")
+_META_KEYS = ("publisher", "url", "language", "reliability", "source_id", "kind", "author", "title_kind")
 # Front-matter keys read for each field, first filled one wins.
 _FALLBACKS = {
     "publisher": ("publisher", "source", "author", "site_name", "site"),

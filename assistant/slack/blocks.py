@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from assistant import sources
 from assistant.calculator import render
 from assistant.types import Answer, Citation
 
@@ -165,13 +166,13 @@ def _source_blocks(citations: list[Citation], zh: bool) -> list[dict[str, Any]]:
     if not citations:
         return []
     label = "*来源*" if zh else "*Sources*"
-    return _context([label] + [f"*[{c.n}]* {_link(c.url, c.title)}{_byline(c, zh)}" for c in citations])
+    return _context(
+        [label] + [f"*[{c.n}]* {_link(sources.link_of(c), sources.title_of(c, zh))}{_byline(c, zh)}" for c in citations]
+    )
 
 
 def _byline(c: Citation, zh: bool) -> str:
-    parts = [escape(p) for p in (c.publisher, c.published) if p]
-    if c.page:
-        parts.append(f"第{c.page}页" if zh else f"p. {c.page}")
+    parts = [escape(p) for p in sources.byline_parts(c, zh)]
     return " — " + ", ".join(parts) if parts else ""
 
 
@@ -206,5 +207,7 @@ def _fallback(answer: Answer, zh: bool) -> str:
         lines.append("")
         lines.append("来源：" if zh else "Sources:")
         for c in answer.citations:
-            lines.append(f"[{c.n}] {escape(c.title)}{_byline(c, zh)} {escape(c.url)}".rstrip())
+            lines.append(
+                f"[{c.n}] {escape(sources.title_of(c, zh))}{_byline(c, zh)} {escape(sources.link_of(c))}".rstrip()
+            )
     return _clip("\n".join(lines), MAX_TEXT)

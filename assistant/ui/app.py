@@ -12,10 +12,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant import explorer
 from assistant.core import Assistant
 from assistant.errors import ConfigError, missing_extra
 from assistant.types import Answer
-from assistant.ui import render
+from assistant.ui import facts, render
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -153,7 +154,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             elem_id="ga-sources",
             render=False,
         )
-        with gr.Row(equal_height=False):
+        with gr.Tab("问答 · Chat", id="chat"), gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 gr.ChatInterface(
                     handler.respond,
@@ -184,9 +185,64 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                 )
             with gr.Column(scale=2, min_width=320):
                 sources.render()
+        with gr.Tab("数据 · Facts", id="facts"):
+            _facts_tab(gr, FactsHandler(assistant))
         gr.HTML(footer, css_template=render.CSS, js_on_load=None, elem_id="ga-footer")
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=MAX_QUEUE)
     return demo
+
+
+class FactsHandler:
+    """The facts explorer tab: a company's stated figures as a chart and a table, or one metric across companies."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.companies = [(f"{c.name_zh} · {c.name_en}", cid) for cid, c in assistant.registry.companies.items()]
+        labels = assistant.vocabulary.labels("zh")
+        self.metrics = [(f"{labels.get(m, m)} · {m}", m) for m in explorer.METRICS]
+
+    def company(self, company: str, metrics: Sequence[str]) -> str:
+        """The chart and table of one company's figures for the chosen metrics."""
+        try:
+            with_names = dict(self.companies)
+            name = next((label for label, cid in with_names.items() if cid == company), company)
+            rows = explorer.fact_rows(self.assistant.store, company, metrics or explorer.METRICS)
+            return facts.facts_html(rows, name, zh=True)
+        except Exception:
+            log.exception("facts for %r failed", company)
+            return render.error_html()
+
+    def compare(self, metric: str, period: str) -> str:
+        """One metric for one period across the companies (the preferred value where sources disagree)."""
+        try:
+            rows = explorer.comparison_rows(self.assistant.store, self.assistant.registry, metric, period.strip())
+            return facts.comparison_html(rows, self.assistant.registry, zh=True)
+        except Exception:
+            log.exception("comparison of %r %r failed", metric, period)
+            return render.error_html()
+
+
+def _facts_tab(gr: Any, handler: FactsHandler) -> None:
+    first = handler.companies[0][1]
+    with gr.Row():
+        company = gr.Dropdown(handler.companies, value=first, label="公司 · Company", elem_id="ga-facts-company")
+        metrics = gr.CheckboxGroup(
+            handler.metrics, value=list(explorer.METRICS), label="指标 · Metrics", elem_id="ga-facts-metrics"
+        )
+    pane = gr.HTML(
+        handler.company(first, explorer.METRICS), css_template=facts.CSS, js_on_load=None, elem_id="ga-facts"
+    )
+    company.change(handler.company, [company, metrics], pane, api_name="facts")
+    metrics.change(handler.company, [company, metrics], pane, api_name=False)
+    gr.Markdown("#### 跨公司对比 · Compare companies")
+    with gr.Row():
+        metric = gr.Dropdown(handler.metrics, value="revenue", label="指标 · Metric", elem_id="ga-compare-metric")
+        period = gr.Textbox(value="2024", label="期间 · Period (2024, 2025H1, 2025-9M)", elem_id="ga-compare-period")
+    compared = gr.HTML(
+        handler.compare("revenue", "2024"), css_template=facts.CSS, js_on_load=None, elem_id="ga-compare"
+    )
+    metric.change(handler.compare, [metric, period], compared, api_name="compare")
+    period.submit(handler.compare, [metric, period], compared, api_name=False)
 
 
 def index_date(assistant: Assistant) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant import sources
 from assistant.answer.operands import period_text
 from assistant.answer.working import KIND_NAMES, OPERAND_NAMES
 from assistant.calculator.ops import Calculation
@@ -133,13 +134,10 @@ def _refusal_html(answer: Answer, question: str, max_chars: int, zh: bool) -> st
 
 
 def _source_html(c: Citation, zh: bool) -> str:
-    title = html.escape(c.title or c.doc_id)
-    head = f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-    if not c.url.startswith(("http://", "https://")):
-        head = title if not c.url else f"{title} <code>{html.escape(c.url)}</code>"
-    meta = [html.escape(c.publisher), html.escape(c.published)]
-    if c.page:
-        meta.append(f"第{c.page}页" if zh else f"p. {c.page}")
+    title = html.escape(sources.title_of(c, zh))
+    url = sources.link_of(c)
+    head = f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
+    meta = [html.escape(part) for part in sources.byline_parts(c, zh)]
     if c.reliability:
         label = RELIABILITY.get(c.reliability, (c.reliability, c.reliability))[0 if zh else 1]
         badge = f'<span class="ga-badge ga-badge-{html.escape(c.reliability)}">{html.escape(label)}</span>'
