@@ -90,3 +90,24 @@ def test_an_example_about_something_not_in_the_corpus(page: Any) -> None:
     expect(page.locator("#ga-sources")).to_contain_text("没有给出任何数字")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-refusal.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_facts_tab_charts_a_companys_figures_and_a_point_opens_its_quote(page: Any, width: int) -> None:
+    """The Facts tab shows 壁仞科技's stated figures (the default company) as a chart; clicking a point lands on
+    its table row, which holds the quoted sentence and its source."""
+    expect = sync_api.expect
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.get_by_role("tab", name="数据 · Facts").click()
+    pane = page.locator("#ga-facts")
+    expect(pane.locator("svg")).to_have_count(1)
+    point = pane.locator('a[href="#fact-1"]')
+    expect(point).to_have_count(1)
+    point.dispatch_event("click")  # markers of equal values overlap: click this one, not the one drawn on top
+    row = pane.locator("tr#fact-1")
+    expect(row).to_contain_text("“")
+    assert page.evaluate("location.hash") == "#fact-1"
+    assert page.evaluate("getComputedStyle(document.getElementById('fact-1')).backgroundColor") == "rgb(255, 244, 194)"
+    row.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ui-facts-{width}.png"), full_page=False)
