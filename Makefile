@@ -1,4 +1,5 @@
-# Two commands for a fresh clone:  make run  (the chat UI over the shipped corpus)  and  make test.
+# Two commands for a fresh clone:  make run  (the chat UI over the shipped corpus; make run PORT=7861 picks the
+# port, 7860 when unset)  and  make test.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -29,7 +30,7 @@ llm-serve: setup-local-llm
 	$(BIN)/gpu-assistant llm-serve
 
 run: setup
-	$(BIN)/gpu-assistant ui
+	$(BIN)/gpu-assistant ui$(if $(PORT), --port $(PORT))
 
 test: setup-dev setup-local-llm
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

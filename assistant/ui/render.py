@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant import sources
 from assistant.answer.operands import period_text
-from assistant.answer.working import KIND_NAMES, OPERAND_NAMES
+from assistant.answer.working import KIND_NAMES, OPERAND_NAMES, STEP_NAMES
 from assistant.calculator.ops import Calculation
 from assistant.calculator.render import render
 from assistant.numbers import parse_quantities
@@ -29,7 +29,6 @@ RELIABILITY = {
     "user": ("用户提供", "user-supplied"),
 }
 _WORDS_ZH = {"cash": "现金", "burn": "亏损", "growth": "增长率", "rate": "汇率", "total": "总数", "part": "部分"}
-_STEPS = {"monthly burn": ("每月亏损", "monthly burn")}
 _DETAILS = {"start": ("起算日", "counted from"), "runs_out": ("资金约在此时耗尽", "the cash runs out in")}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_~<>])")
 _REASONS = {
@@ -243,7 +242,7 @@ def calculation_markdown(calc: Calculation, answer: Answer, names: Mapping[str, 
     expression = calc.formula if calc.kind == "expression" else calc.expression(lang)
     lines = [f"**{'算式' if zh else 'Expression'}:** {chat_markdown(expression)} = **{chat_markdown(result)}**"]
     for name, q in calc.steps:
-        shown = _STEPS.get(name, (name, name))[0 if zh else 1]
+        shown = STEP_NAMES.get(name, (name, name))[0 if zh else 1]
         lines.append(f"- {chat_markdown(shown)}: {chat_markdown(render(q, lang))}")
     for key, value in calc.details.items():
         shown = _DETAILS.get(key, (key, key))[0 if zh else 1]
