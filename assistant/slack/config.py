@@ -61,7 +61,7 @@ class SlackSettings:
             how = "Socket Mode" if mode == "socket" else "HTTP (Events API) mode"
             raise ConfigError(
                 f"{how} needs {' and '.join(missing)}: set {'them' if len(missing) > 1 else 'it'} in the environment "
-                "(the app's tokens and signing secret are on its api.slack.com page; see README, 'Slack bot')."
+                "(the app's tokens and signing secret are on its api.slack.com page; see docs/slack.md)."
             )
         for name in _NEEDED[mode]:
             prefix = _PREFIXES.get(name)
