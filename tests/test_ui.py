@@ -74,7 +74,7 @@ def test_streams_the_answer_then_sources_and_a_calculator_step(app: Any) -> None
     assert final_text(messages).startswith(partials[-1])
     assert "2.45倍" in final_text(messages) and "[1]" in final_text(messages)
     step = messages[1]
-    assert step["metadata"]["title"].startswith("🧮")
+    assert step["metadata"]["title"].startswith("∑")
     assert "8.27亿元 [1]" in step["content"] and "3.37亿元 [2]" in step["content"] and "**2.45倍**" in step["content"]
     assert (
         "<mark>8.27亿元</mark>" in sources and "测试日报" in sources and 'href="https://example.test/biren"' in sources
@@ -104,20 +104,20 @@ def test_follow_up_uses_the_chat_history(app: Any) -> None:
 def test_refuses_what_the_corpus_does_not_hold(app: Any) -> None:
     messages, sources = client(app).predict("登临科技最新一轮融资后估值多少？", api_name="/chat")
     text = final_text(messages)
-    assert text.startswith("**📭 语料库中没有答案**") and "登临科技" in text
+    assert text.startswith("**∅ 语料库中没有答案**") and "登临科技" in text
     assert "语料库中没有答案" in sources and "没有给出任何数字" in sources and "<mark>" not in sources
 
 
 @pytest.mark.parametrize("question", ["", "   \n "])
 def test_empty_input_gets_a_friendly_message(app: Any, question: str) -> None:
     messages, sources = client(app).predict(question, api_name="/chat")
-    assert final_text(messages) == "✏️ Please type a question (in Chinese or English)."
+    assert final_text(messages) == "✎ Please type a question (in Chinese or English)."
     assert "Please type a question" in sources
 
 
 def test_over_long_input_gets_a_friendly_message(app: Any) -> None:
     messages, _ = client(app).predict("壁仞" * 1001, api_name="/chat")
-    assert final_text(messages) == "✏️ 问题太长（2002字，上限2000字），请缩短后再问。"
+    assert final_text(messages) == "✎ 问题太长（2002字，上限2000字），请缩短后再问。"
 
 
 def test_a_failure_shows_an_apology_not_a_traceback(tmp_path: Path, docs: Path) -> None:
@@ -257,7 +257,7 @@ def test_real_corpus_conflict_and_runway(corpus_assistant: Assistant) -> None:
     assert "2026-02-28" in conflict_sources and "2025-11-25" in conflict_sources and "✓ 采用" in conflict_sources
     assert "19.24个月" in final_text(runway)
     step = runway[1]
-    assert step["metadata"]["title"] == "🧮 计算过程：资金可支撑月数 = 现金 ÷ 每月亏损"
+    assert step["metadata"]["title"] == "∑ 计算过程：资金可支撑月数 = 现金 ÷ 每月亏损"
     assert "**19.24个月**" in step["content"] and "[1]" in step["content"] and "[2]" in step["content"]
     assert "汇率按问题给出的1 HKD = 0.92 CNY" in step["content"]
     assert "<mark>HK$5.58 billion</mark>" in runway_sources and "<mark>16.01亿元</mark>" in runway_sources

@@ -5,6 +5,7 @@ Screenshots are written to ``tests/artifacts/`` (ignored by git).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def test_ask_see_cited_answer_sources_and_expand_the_calculation(page: Any) -> N
 
     question = page.locator("#ga-question textarea")
     expect(question).to_be_editable()  # the turn is over: the chat will not be re-rendered under the click
-    step = chat.get_by_text("🧮 计算过程：倍数 = 前者 ÷ 后者")
+    step = chat.get_by_text("∑ 计算过程：倍数 = 前者 ÷ 后者")
     working = chat.locator("strong", has_text="算式")
     expect(step).to_be_visible()
     expect(working).to_be_hidden()  # "done" steps start collapsed
@@ -86,7 +87,7 @@ def test_ask_see_cited_answer_sources_and_expand_the_calculation(page: Any) -> N
 def test_an_example_about_something_not_in_the_corpus(page: Any) -> None:
     expect = sync_api.expect
     page.get_by_text("登临科技估值（语料中没有）").click()
-    expect(page.locator("#ga-chat")).to_contain_text("📭 语料库中没有答案")
+    expect(page.locator("#ga-chat")).to_contain_text("∅ 语料库中没有答案")
     expect(page.locator("#ga-sources")).to_contain_text("没有给出任何数字")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-refusal.png"), full_page=True)
@@ -111,3 +112,38 @@ def test_the_facts_tab_charts_a_companys_figures_and_a_point_opens_its_quote(pag
     row.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"ui-facts-{width}.png"), full_page=False)
+
+
+AXE = Path(__file__).resolve().parent / ".node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not AXE.exists():
+        if os.environ.get("ASSISTANT_REQUIRE_AXE"):
+            pytest.fail(f"axe-core is missing at {AXE}: npm install --prefix tests/.node axe-core@4")
+        pytest.skip("axe-core not installed (npm install --prefix tests/.node axe-core@4)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document)).violations.map(v => ({id: v.id, impact: v.impact, "
+        "nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_no_serious_accessibility_violations_after_an_answer_and_on_the_facts_tab(page: Any, width: int) -> None:
+    """axe-core on the chat with an answer and its sources, then on the Facts tab: no serious or critical
+    violation (contrast, unlabeled buttons …); the page says it is Chinese."""
+    expect = sync_api.expect
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.locator("#ga-question textarea").fill("壁仞科技2024年营收是多少？")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ga-sources li.ga-source").first).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert _axe_violations(page) == []
+    page.get_by_role("tab", name="数据 · Facts").click()
+    expect(page.locator("#ga-facts svg")).to_have_count(1)
+    assert _axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ui-axe-facts-{width}.png"), full_page=False)

@@ -53,6 +53,10 @@ INTRO = (
 )
 
 
+# The page is Chinese first (Gradio writes lang="en"): screen readers and fonts pick Chinese voices and glyphs.
+_PAGE_LANGUAGE = "() => { document.documentElement.lang = 'zh-CN'; }"
+
+
 def require_gradio() -> Any:
     """Import gradio with its analytics off (no call leaves the machine), or say which extra to install."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -164,6 +168,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                         height=560,
                         latex_delimiters=[],
                         placeholder="问一个问题，或点下面的例子。Ask a question or pick an example below.",
+                        buttons=["copy", "copy_all"],  # no "share" (it posts to an outside site, and has no label)
                     ),
                     textbox=gr.Textbox(
                         placeholder="例如：壁仞研发支出是营收的几倍？ · e.g. How much did Cambricon's revenue grow?",
@@ -189,6 +194,14 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             _facts_tab(gr, FactsHandler(assistant))
         gr.HTML(footer, css_template=render.CSS, js_on_load=None, elem_id="ga-footer")
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=MAX_QUEUE)
+    # Gradio 6 takes theme and js at launch(); whoever launches this app (launch() below, tests, a host app) gets
+    # them as the defaults launch() falls back to, the values Blocks(theme=…, js=…) used to set.
+    demo._deprecated_theme = (
+        gr.themes.Default().set(  # WCAG AA: subdued text at 7:1 (the default grey is 1.9:1), accent 5:1
+            body_text_color_subdued="#595959", body_text_color_subdued_dark="#c4c4c4", color_accent="#c2410c"
+        )
+    )
+    demo._deprecated_js = _PAGE_LANGUAGE
     return demo
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import warnings
 from collections.abc import Sequence
 from decimal import Decimal
@@ -86,7 +87,16 @@ def chart_svg(rows: Sequence[FactRow], zh: bool = False) -> str:
     plt.close(fig)
     svg = out.getvalue()
     svg = svg.replace('xlink:href="#fact-', 'href="#fact-').replace(' target="_blank"', "")  # in-page links
+    svg = re.sub(r'<a href="#fact-(\d+)">', lambda m: _named_link(int(m.group(1)), rows, zh), svg)
     return svg[svg.index("<svg") :]
+
+
+def _named_link(n: int, rows: Sequence[FactRow], zh: bool) -> str:
+    """A chart point's link, named for screen readers: metric, period, figure and source."""
+    row = rows[n - 1]
+    figure = row.stated if zh else row.english()
+    label = f"{row.metric} {period_text(row.period, zh)}: {figure} ({row.publisher or row.source_id})"
+    return f'<a href="#fact-{n}" aria-label="{html.escape(label)}">'
 
 
 def _scale(row: FactRow) -> tuple[Decimal, str]:

@@ -20,8 +20,10 @@ from assistant.calculator.render import render
 from assistant.numbers import parse_quantities
 from assistant.types import Answer, Citation
 
-NOT_IN_CORPUS = ("📭 语料库中没有答案", "📭 Not in the corpus")
-INPUT_PROBLEM = "✏️"
+# Status marks from common text fonts (no emoji font needed): ∅ nothing found, ✎ fix the question, ∑ working.
+NOT_IN_CORPUS = ("∅ 语料库中没有答案", "∅ Not in the corpus")
+INPUT_PROBLEM = "✎"
+WORKING = "∑"
 RELIABILITY = {
     "primary": ("一手来源", "primary source"),
     "news": ("新闻报道", "news report"),
@@ -95,7 +97,7 @@ def placeholder_html() -> str:
 
 def error_html() -> str:
     """The sources panel after a failure (the chat shows the apology)."""
-    text = "⚠️ 出错了，请重试。Something went wrong; please try again."
+    text = "⚠ 出错了，请重试。Something went wrong; please try again."
     return f'<div class="ga-panel"><div class="ga-empty">{text}</div></div>'
 
 
@@ -195,13 +197,13 @@ def _check_html(answer: Answer, zh: bool) -> str:
         return ""
     if check.ok:
         text = (
-            f"✅ 核对：{check.checked}个数字均出自所引原文或本次计算"
+            f"✓ 核对：{check.checked}个数字均出自所引原文或本次计算"
             if zh
-            else f"✅ Grounding check: all {check.checked} figures are in a cited quote or this turn's working"
+            else f"✓ Grounding check: all {check.checked} figures are in a cited quote or this turn's working"
         )
     else:
         missing = "、".join(check.unsupported) if zh else ", ".join(check.unsupported)
-        text = f"⚠️ 核对：未找到依据的数字：{missing}" if zh else f"⚠️ Grounding check: unsupported figures: {missing}"
+        text = f"⚠ 核对：未找到依据的数字：{missing}" if zh else f"⚠ Grounding check: unsupported figures: {missing}"
     return f'<p class="ga-check">{html.escape(text)}</p>' + _author_html(answer, zh)
 
 
@@ -222,10 +224,10 @@ def _author_html(answer: Answer, zh: bool) -> str:
 
 
 def calculation_title(calc: Calculation, language: str) -> str:
-    """The title of the collapsible calculator message: ``🧮 计算过程：倍数 = 前者 ÷ 后者``."""
+    """The title of the collapsible calculator message: ``∑ 计算过程：倍数 = 前者 ÷ 后者``."""
     zh = language == "zh"
     name = KIND_NAMES.get(calc.kind, (calc.kind, calc.kind))[0 if zh else 1]
-    return f"🧮 计算过程：{name}" if zh else f"🧮 Calculation: {name}"
+    return f"{WORKING} 计算过程：{name}" if zh else f"{WORKING} Calculation: {name}"
 
 
 def calculation_markdown(calc: Calculation, answer: Answer, names: Mapping[str, str] | None = None) -> str:
