@@ -147,3 +147,29 @@ def test_no_serious_accessibility_violations_after_an_answer_and_on_the_facts_ta
     assert _axe_violations(page) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"ui-axe-facts-{width}.png"), full_page=False)
+
+
+def test_bad_input_keeps_the_typed_text_and_html_is_shown_as_text(page: Any, url: str) -> None:
+    """An empty question adds no bubble; an over-long one is not sent, its text stays in the box with a note; HTML
+    typed into a question is shown as typed (the <img> fetches nothing, <b> bolds nothing) and still answered."""
+    expect = sync_api.expect
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    box = page.locator("#ga-question textarea")
+    box.fill("   ")
+    page.keyboard.press("Enter")
+    too_long = "壁" * 2001
+    box.fill(too_long)
+    page.keyboard.press("Enter")
+    expect(page.locator("#ga-question")).to_contain_text("问题太长（2001字，上限2000字）")
+    assert box.input_value() == too_long
+    chat = page.locator("#ga-chat")
+    expect(chat.locator(".message")).to_have_count(0)
+    box.fill('<img src="/pixel.png"> 壁仞科技<b>2024年营收</b>是多少？')
+    page.keyboard.press("Enter")
+    expect(chat).to_contain_text("3.37亿元")  # answered as if typed plainly
+    expect(chat).to_contain_text('<img src="/pixel.png"> 壁仞科技<b>2024年营收</b>是多少？')
+    expect(chat.locator("img[src$='pixel.png']")).to_have_count(0)
+    assert not [u for u in requested if u.endswith("pixel.png")]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-input.png"), full_page=True)

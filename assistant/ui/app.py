@@ -5,6 +5,7 @@ serves it. Gradio is imported only inside these functions (the ``[ui]`` extra), 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
 import threading
@@ -87,10 +88,23 @@ class ChatHandler:
         # tens of milliseconds of CPU, so one answer at a time costs little on two cores and rules out a data race.
         self._lock = threading.Lock()
 
+    def validate(self, message: str) -> Any:
+        """Checked before the question joins the chat: an empty or over-long one is not sent, and the text typed
+        stays in the box with a note under it (the answer API still answers such a question with the same note)."""
+        gr = require_gradio()
+        text = html.unescape(message if isinstance(message, str) else str(message or "")).strip()
+        if not text:
+            return gr.validate(False, "请输入一个问题。Please type a question.")
+        if len(text) > self.max_chars:
+            note = f"问题太长（{len(text)}字，上限{self.max_chars}字），请缩短后再问。"
+            return gr.validate(False, f"{note} The question is too long ({len(text)}/{self.max_chars} characters).")
+        return gr.validate(True, "")
+
     def respond(self, message: str, history: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
         """Yield ``(chat message(s), sources panel update)`` pairs; never raises to Gradio."""
         gr = require_gradio()
-        question = message if isinstance(message, str) else str(message or "")
+        question = html.unescape(message if isinstance(message, str) else str(message or ""))
+        history = [_unescaped(turn) for turn in history or []]
         try:
             answer: Answer | None = None
             for item in self._items(question, list(history or [])):
@@ -170,8 +184,9 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                         placeholder="问一个问题，或点下面的例子。Ask a question or pick an example below.",
                         buttons=["copy", "copy_all"],  # no "share" (it posts to an outside site, and has no label)
                     ),
-                    textbox=gr.Textbox(
+                    textbox=_question_box(gr)(
                         placeholder="例如：壁仞研发支出是营收的几倍？ · e.g. How much did Cambricon's revenue grow?",
+                        label="问题 · Question",
                         show_label=False,
                         lines=1,
                         max_lines=6,
@@ -180,6 +195,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                         elem_id="ga-question",
                     ),
                     additional_outputs=[sources],
+                    validator=handler.validate,
                     examples=list(EXAMPLES),
                     example_labels=list(EXAMPLE_LABELS),
                     cache_examples=False,
@@ -203,6 +219,28 @@ def create_app(assistant: Assistant) -> gr.Blocks:
     )
     demo._deprecated_js = _PAGE_LANGUAGE
     return demo
+
+
+def _unescaped(turn: Any) -> Any:
+    """A user turn of the chat history as typed (the chat keeps it HTML-escaped, see :func:`_question_box`)."""
+    if isinstance(turn, dict) and turn.get("role") == "user" and isinstance(turn.get("content"), str):
+        return {**turn, "content": html.unescape(turn["content"])}
+    return turn
+
+
+def _question_box(gr: Any) -> Any:
+    """The question textbox, whose text reaches the chat as text: HTML typed into a question is shown, never rendered
+    (an ``<img>`` fetches nothing). The chat shows the escaped text; :meth:`ChatHandler.respond` reads it back."""
+
+    class QuestionBox(gr.Textbox):  # type: ignore[misc, name-defined]
+        def get_block_name(self) -> str:
+            return "textbox"  # the browser draws it as Gradio's own textbox
+
+        def preprocess(self, payload: str | None) -> str | None:
+            value = super().preprocess(payload)
+            return None if value is None else html.escape(value, quote=False)
+
+    return QuestionBox
 
 
 class FactsHandler:
