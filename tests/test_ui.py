@@ -22,7 +22,7 @@ from assistant import Assistant, ConfigError
 from assistant.cli import main
 from assistant.embeddings import FakeEmbeddings
 from assistant.ui import create_app, launch, read_auth
-from assistant.ui.app import APOLOGY, require_gradio
+from assistant.ui.app import APOLOGY, ChatHandler, require_gradio
 
 gradio = pytest.importorskip("gradio", reason="the [ui] extra is not installed")
 from gradio_client import Client  # noqa: E402  (after the importorskip above)
@@ -328,3 +328,17 @@ def test_an_answer_written_by_a_model_says_so_beside_its_check(tmp_path: Path, d
         demo.close()
     assert "3.37亿元[1]" in final_text(messages) and "55%" not in final_text(messages)
     assert "由语言模型撰写，已逐句核查（删除了1句无法核实的内容）" in sources
+
+
+def test_an_answer_message_carries_its_own_sources_one_entry_per_document(assistant: Assistant) -> None:
+    """Two quotes from one brief: one source entry (numbers [1][2]) in the panel and in the answer's own collapsed
+    sources block, each quote under it."""
+    handler = ChatHandler(assistant)
+    answer = assistant.ask("壁仞研发支出是营收的几倍？")
+    assert len({c.doc_id for c in answer.citations}) == 1 and len(answer.citations) == 2
+    panel = handler.sources(answer, "壁仞研发支出是营收的几倍？")
+    assert panel.count('<li class="ga-source">') == 1 and panel.count('class="ga-quote"') == 2
+    text = handler.messages(answer, "壁仞研发支出是营收的几倍？")[0]["content"]
+    block = text[text.index("<details") :]
+    assert "<summary>来源 · 1篇</summary>" in block and "**[1][2]**" in block
+    assert all(c.quote in block for c in answer.citations)

@@ -64,7 +64,8 @@ def test_ask_see_cited_answer_sources_and_expand_the_calculation(page: Any) -> N
     expect(chat).to_contain_text("8.27亿元 ÷ 3.37亿元 = 2.45倍")
     expect(chat).to_contain_text("[1]")
     sources = page.locator("#ga-sources")
-    expect(sources.locator("li.ga-source")).to_have_count(2)
+    expect(sources.locator("li.ga-source")).to_have_count(1)  # one entry per document, both quotes under it
+    expect(sources.locator("blockquote.ga-quote")).to_have_count(2)
     expect(sources.locator("mark").first).to_have_text("8.27亿元")
     expect(sources).to_contain_text("测试日报")
     expect(sources.locator('a[href="https://example.test/biren"]').first).to_be_visible()
@@ -173,3 +174,27 @@ def test_bad_input_keeps_the_typed_text_and_html_is_shown_as_text(page: Any, url
     assert not [u for u in requested if u.endswith("pixel.png")]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-input.png"), full_page=True)
+
+
+def test_each_answer_keeps_its_own_sources_under_it(page: Any) -> None:
+    """After a second question, the first answer's collapsed sources still list its own quote (the side panel has
+    moved on to the second answer's): an earlier [1] never points at a later answer's document."""
+    expect = sync_api.expect
+    box = page.locator("#ga-question textarea")
+    chat = page.locator("#ga-chat")
+    box.fill("壁仞科技2024年营收是多少？")
+    page.keyboard.press("Enter")
+    expect(chat.locator("details.ga-cited")).to_have_count(1)
+    expect(box).to_be_editable()
+    box.fill("壁仞科技2024年净亏损是多少？")
+    page.keyboard.press("Enter")
+    cited = chat.locator("details.ga-cited")
+    expect(cited).to_have_count(2)
+    expect(page.locator("#ga-sources")).to_contain_text("净亏损为15.38亿元")
+    first = cited.nth(0)
+    first.locator("summary").click()
+    expect(first).to_contain_text("营收为3.37亿元")
+    expect(first).to_contain_text("测试日报")
+    assert "15.38" not in first.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-sources-per-answer.png"), full_page=True)

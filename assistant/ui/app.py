@@ -131,9 +131,10 @@ class ChatHandler:
 
     def messages(self, answer: Answer, question: str) -> list[dict[str, Any]]:
         """The final chat messages: the answer, then one collapsed calculator message per calculation."""
-        out: list[dict[str, Any]] = [
-            {"role": "assistant", "content": render.answer_markdown(answer, question, self.max_chars)}
-        ]
+        text = render.answer_markdown(answer, question, self.max_chars)
+        if answer.citations:  # this answer's own sources, under it (the side panel shows the latest answer's)
+            text += "\n\n" + render.sources_details(answer)
+        out: list[dict[str, Any]] = [{"role": "assistant", "content": text}]
         names = self.names if answer.language == "zh" else self.names_en
         for calc in answer.calculations:
             out.append(
@@ -184,7 +185,8 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                         placeholder="问一个问题，或点下面的例子。Ask a question or pick an example below.",
                         buttons=["copy", "copy_all"],  # no "share" (it posts to an outside site, and has no label)
                     ),
-                    textbox=_question_box(gr)(
+                    textbox=_question_box(
+                        gr,
                         placeholder="例如：壁仞研发支出是营收的几倍？ · e.g. How much did Cambricon's revenue grow?",
                         label="问题 · Question",
                         show_label=False,
@@ -228,19 +230,20 @@ def _unescaped(turn: Any) -> Any:
     return turn
 
 
-def _question_box(gr: Any) -> Any:
+def _question_box(gr: Any, **options: Any) -> Any:
     """The question textbox, whose text reaches the chat as text: HTML typed into a question is shown, never rendered
-    (an ``<img>`` fetches nothing). The chat shows the escaped text; :meth:`ChatHandler.respond` reads it back."""
+    (an ``<img>`` fetches nothing). The chat shows the escaped text; :meth:`ChatHandler.respond` reads it back.
+    (The instance's preprocess is wrapped rather than the class subclassed: Gradio writes a .pyi file beside the
+    module of every Component subclass.)"""
+    box = gr.Textbox(**options)
+    plain = box.preprocess
 
-    class QuestionBox(gr.Textbox):  # type: ignore[misc, name-defined]
-        def get_block_name(self) -> str:
-            return "textbox"  # the browser draws it as Gradio's own textbox
+    def escaped(payload: str | None) -> str | None:
+        value = plain(payload)
+        return None if value is None else html.escape(value, quote=False)
 
-        def preprocess(self, payload: str | None) -> str | None:
-            value = super().preprocess(payload)
-            return None if value is None else html.escape(value, quote=False)
-
-    return QuestionBox
+    box.preprocess = escaped
+    return box
 
 
 class FactsHandler:

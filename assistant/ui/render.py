@@ -113,8 +113,9 @@ def sources_html(answer: Answer, question: str, max_chars: int, names: Mapping[s
     zh = answer.language == "zh"
     if answer.refused:
         return _refusal_html(answer, question, max_chars, zh)
-    parts = ['<div class="ga-panel">', f"<h3>{'来源' if zh else 'Sources'} ({len(answer.citations)})</h3>", "<ol>"]
-    parts += [_source_html(c, zh) for c in answer.citations]
+    documents = by_document(answer.citations)
+    parts = ['<div class="ga-panel">', f"<h3>{'来源' if zh else 'Sources'} ({len(documents)})</h3>", "<ol>"]
+    parts += [_source_html(cited, zh) for cited in documents]
     parts.append("</ol>")
     if answer.conflicts:
         parts.append(f"<h3>{'来源数字不一致' if zh else 'Sources disagree'}</h3>")
@@ -134,7 +135,17 @@ def _refusal_html(answer: Answer, question: str, max_chars: int, zh: bool) -> st
     return f'<div class="ga-panel"><h3>{"来源" if zh else "Sources"}</h3><div class="ga-empty">{body}</div></div>'
 
 
-def _source_html(c: Citation, zh: bool) -> str:
+def by_document(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """The citations grouped by the document they quote, in order of first citation: one source entry per
+    document, however many of its sentences the answer quotes."""
+    groups: dict[str, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.doc_id, []).append(c)
+    return list(groups.values())
+
+
+def _source_html(cited: list[Citation], zh: bool) -> str:
+    c = cited[0]
     title = html.escape(sources.title_of(c, zh))
     url = sources.link_of(c)
     head = f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
@@ -143,11 +154,44 @@ def _source_html(c: Citation, zh: bool) -> str:
         label = RELIABILITY.get(c.reliability, (c.reliability, c.reliability))[0 if zh else 1]
         badge = f'<span class="ga-badge ga-badge-{html.escape(c.reliability)}">{html.escape(label)}</span>'
         meta.append(badge)
-    return (
-        f'<li class="ga-source" id="ga-src-{c.n}"><div><span class="ga-n">[{c.n}]</span>{head}</div>'
-        f'<div class="ga-meta">{" · ".join(m for m in meta if m)}</div>'
-        f'<blockquote class="ga-quote">{highlight(c.quote)}</blockquote></li>'
+    numbers = "".join(f"[{q.n}]" for q in cited)
+    quotes = "".join(
+        f'<blockquote class="ga-quote" id="ga-src-{q.n}">{_mark_n(q, cited)}{highlight(q.quote)}</blockquote>'
+        for q in cited
     )
+    return (
+        f'<li class="ga-source"><div><span class="ga-n">{numbers}</span>{head}</div>'
+        f'<div class="ga-meta">{" · ".join(m for m in meta if m)}</div>{quotes}</li>'
+    )
+
+
+def _mark_n(c: Citation, cited: list[Citation]) -> str:
+    """A quote's own number, when its document gives the answer more than one quote."""
+    return f'<span class="ga-n">[{c.n}]</span>' if len(cited) > 1 else ""
+
+
+def sources_markdown(answer: Answer) -> str:
+    """The answer's own sources as a chat message (kept under the answer, so an earlier answer's [n] still finds
+    its source): one entry per document, its quotes below it."""
+    zh = answer.language == "zh"
+    lines = []
+    for cited in by_document(answer.citations):
+        c = cited[0]
+        numbers = "".join(f"[{q.n}]" for q in cited)
+        title = chat_markdown(sources.title_of(c, zh))
+        url = sources.link_of(c)
+        head = f"[{title}]({url.replace(')', '%29')})" if url else title
+        lines.append(f"**{numbers}** {head} — {chat_markdown(', '.join(sources.byline_parts(c, zh)))}")
+        lines += [f"> {'[' + str(q.n) + '] ' if len(cited) > 1 else ''}{chat_markdown(q.quote)}" for q in cited]
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
+def sources_details(answer: Answer) -> str:
+    """The answer's sources as a collapsed ``<details>`` block to append to its chat message."""
+    count = len(by_document(answer.citations))
+    summary = f"来源 · {count}篇" if answer.language == "zh" else f"Sources · {count}"
+    return f'<details class="ga-cited"><summary>{summary}</summary>\n\n{sources_markdown(answer)}\n\n</details>'
 
 
 def highlight(quote: str) -> str:
