@@ -59,6 +59,13 @@ def ask_over(folder: Path, store: Path, question: str) -> Any:
         demo.close()
 
 
+def working(messages: Any) -> str:
+    """The collapsed calculation block of the final answer message."""
+    text = final_text(messages)
+    start = text.index('<details class="ga-working">')
+    return text[start : text.index("</details>", start) + len("</details>")]
+
+
 def final_text(messages: Any) -> str:
     """The answer message of a final ``/chat`` output (a list of messages) or a partial one (a string)."""
     return messages if isinstance(messages, str) else messages[0]["content"]
@@ -73,9 +80,9 @@ def test_streams_the_answer_then_sources_and_a_calculator_step(app: Any) -> None
     assert all(len(a) < len(b) and b.startswith(a) for a, b in zip(partials, partials[1:], strict=False))
     assert final_text(messages).startswith(partials[-1])
     assert "2.45倍" in final_text(messages) and "[1]" in final_text(messages)
-    step = messages[1]
-    assert step["metadata"]["title"].startswith("∑")
-    assert "8.27亿元 [1]" in step["content"] and "3.37亿元 [2]" in step["content"] and "**2.45倍**" in step["content"]
+    step = working(messages)
+    assert step.startswith('<details class="ga-working"><summary>∑')
+    assert "8.27亿元 [1]" in step and "3.37亿元 [2]" in step and "**2.45倍**" in step
     assert (
         "<mark>8.27亿元</mark>" in sources and "测试日报" in sources and 'href="https://example.test/biren"' in sources
     )
@@ -256,10 +263,10 @@ def test_real_corpus_conflict_and_runway(corpus_assistant: Assistant) -> None:
     assert '<div class="ga-value ga-preferred"><strong>16.18亿元</strong>' in conflict_sources
     assert "2026-02-28" in conflict_sources and "2025-11-25" in conflict_sources and "✓ 采用" in conflict_sources
     assert "19.24个月" in final_text(runway)
-    step = runway[1]
-    assert step["metadata"]["title"] == "∑ 计算过程：资金可支撑月数 = 现金 ÷ 每月亏损"
-    assert "**19.24个月**" in step["content"] and "[1]" in step["content"] and "[2]" in step["content"]
-    assert "汇率按问题给出的1 HKD = 0.92 CNY" in step["content"]
+    step = working(runway)
+    assert "<summary>∑ 计算过程：资金可支撑月数 = 现金 ÷ 每月亏损</summary>" in step
+    assert "**19.24个月**" in step and "[1]" in step and "[2]" in step
+    assert "汇率按问题给出的1 HKD = 0.92 CNY" in step
     assert "<mark>HK$5.58 billion</mark>" in runway_sources and "<mark>16.01亿元</mark>" in runway_sources
 
 

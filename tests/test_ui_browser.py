@@ -143,6 +143,12 @@ def test_no_serious_accessibility_violations_after_an_answer_and_on_the_facts_ta
     expect(page.locator("#ga-sources li.ga-source").first).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert _axe_violations(page) == []
+    expect(page.locator("#ga-question textarea")).to_be_editable()
+    page.locator("#ga-question textarea").fill("壁仞研发支出是营收的几倍？")  # a calculation: its working, opened
+    page.keyboard.press("Enter")
+    page.locator("#ga-chat").get_by_text("∑ 计算过程：倍数 = 前者 ÷ 后者").click()
+    expect(page.locator("#ga-chat details.ga-working strong", has_text="算式")).to_be_visible()
+    assert _axe_violations(page) == []
     page.get_by_role("tab", name="数据 · Facts").click()
     expect(page.locator("#ga-facts svg")).to_have_count(1)
     assert _axe_violations(page) == []

@@ -130,21 +130,15 @@ class ChatHandler:
             yield item
 
     def messages(self, answer: Answer, question: str) -> list[dict[str, Any]]:
-        """The final chat messages: the answer, then one collapsed calculator message per calculation."""
-        text = render.answer_markdown(answer, question, self.max_chars)
-        if answer.citations:  # this answer's own sources, under it (the side panel shows the latest answer's)
-            text += "\n\n" + render.sources_details(answer)
-        out: list[dict[str, Any]] = [{"role": "assistant", "content": text}]
+        """The final chat message: the answer, then a collapsed block per calculation (its working) and one with
+        the answer's own sources (plain <details>: Gradio's collapsible "thought" messages nest a button in a
+        button and carry an unlabeled one)."""
         names = self.names if answer.language == "zh" else self.names_en
-        for calc in answer.calculations:
-            out.append(
-                {
-                    "role": "assistant",
-                    "content": render.calculation_markdown(calc, answer, names),
-                    "metadata": {"title": render.calculation_title(calc, answer.language), "status": "done"},
-                }
-            )
-        return out
+        parts = [render.answer_markdown(answer, question, self.max_chars)]
+        parts += [render.calculation_details(calc, answer, names) for calc in answer.calculations]
+        if answer.citations:  # this answer's own sources, under it (the side panel shows the latest answer's)
+            parts.append(render.sources_details(answer))
+        return [{"role": "assistant", "content": "\n\n".join(parts)}]
 
     def sources(self, answer: Answer, question: str) -> str:
         """The sources panel HTML for the final answer."""

@@ -187,6 +187,12 @@ def sources_markdown(answer: Answer) -> str:
     return "\n".join(lines).strip()
 
 
+def calculation_details(calc: Calculation, answer: Answer, names: Mapping[str, str] | None = None) -> str:
+    """A calculation's working as a collapsed ``<details>`` block to append to the answer's chat message."""
+    title, body = calculation_title(calc, answer.language), calculation_markdown(calc, answer, names)
+    return f'<details class="ga-working"><summary>{title}</summary>\n\n{body}\n\n</details>'
+
+
 def sources_details(answer: Answer) -> str:
     """The answer's sources as a collapsed ``<details>`` block to append to its chat message."""
     count = len(by_document(answer.citations))
