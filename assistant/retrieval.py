@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
-
 from assistant.store import Filters, Store
 from assistant.text import normalise_for_match
 from assistant.tokenize import tokenize
@@ -87,23 +80,11 @@ def search(
     return collapse_near_duplicates(ranked, limit=k)[:k]
 
 
-class HybridRetriever(BaseRetriever):
-    """A LangChain retriever over the assistant's store (dense + BM25, RRF, optional filters)."""
+def __getattr__(name: str) -> object:
+    """``HybridRetriever`` (the LangChain retriever) is imported on first use: LangChain's runnables cost ~0.5 s of a
+    cold ``gpu-assistant ask`` that never uses them."""
+    if name == "HybridRetriever":
+        from assistant.langchain_retriever import HybridRetriever
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    store: Any
-    k: int = 8
-    candidates: int = 40
-    filters: Filters | None = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = search(self.store, [query], self.k, self.candidates, self.filters)
-        return [
-            LCDocument(
-                page_content=hit.text,
-                id=hit.chunk_id,
-                metadata=hit.metadata | {"rank": hit.rank, "distance": hit.distance, "chunk_id": hit.chunk_id},
-            )
-            for hit in hits
-        ]
+        return HybridRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
