@@ -109,6 +109,7 @@ class Answer:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     verification: Any = None
     written_by: str = "offline"  # "offline" (quotes and calculator), "model" (checked LLM answer) or "fallback"
+    lead: str = ""  # the first line when it states the answer's figure (what front ends show in bold)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract printed by ``gpu-assistant ask --json``."""
@@ -120,5 +121,6 @@ class Answer:
             "conflicts": list(self.conflicts),
             "verification": self.verification.to_json() if self.verification is not None else None,
             "written_by": self.written_by,
+            "lead": self.lead,
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
         }

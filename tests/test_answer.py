@@ -20,7 +20,12 @@ def test_answer_cites_the_sentence_with_the_figure(assistant: Assistant) -> None
     assert not answer.refused
     assert "42.1亿-48.5亿港元" in answer.text
     assert answer.citations[0].source_id == "t01" and "42.1亿-48.5亿港元" in answer.citations[0].quote
+    assert not answer.lead  # a planned raise: the quote says "计划", a one-line label could not
     assert all(line.rstrip().endswith(f"[{n}]") for n, line in enumerate(answer.text.splitlines(), start=1))
+    plain = assistant.ask("壁仞科技2024年营收是多少？")
+    lead, *quotes = plain.text.splitlines()
+    assert lead == plain.lead == "壁仞科技2024年营收：3.37亿元 [1]"  # the answer first, then its quote
+    assert quotes[0].endswith("[1]") and "3.37亿元" in plain.citations[0].quote
     _quote_is_exact(assistant, answer)
 
 

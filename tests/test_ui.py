@@ -349,3 +349,10 @@ def test_an_answer_message_carries_its_own_sources_one_entry_per_document(assist
     block = text[text.index("<details") :]
     assert "<summary>来源 · 1篇</summary>" in block and "**[1][2]**" in block
     assert all(c.quote in block for c in answer.citations)
+
+
+def test_the_answers_figure_leads_in_bold(assistant: Assistant) -> None:
+    handler = ChatHandler(assistant)
+    answer = assistant.ask("壁仞科技2024年营收是多少？")
+    text = handler.messages(answer, "壁仞科技2024年营收是多少？")[0]["content"]
+    assert text.startswith("**壁仞科技2024年营收：3.37亿元 [1]**\n"), text

@@ -11,6 +11,7 @@ from assistant.answer.query import Query
 from assistant.calculator.render import render
 from assistant.conflicts import Conflict, SourcedFact, find_conflicts, sourced
 from assistant.facts import TIME_VARYING
+from assistant.numbers import parse_quantities
 from assistant.store import Store
 from assistant.text import normalise_for_match, split_sentences
 from assistant.types import Citation, Hit
@@ -60,6 +61,44 @@ def nearest_facts(query: Query, store: Store, limit: int = 3) -> tuple[list[str]
         else ("What the corpus does have (the same company and measure for other periods, not the period asked):")
     )
     return [head, *lines], citations
+
+
+def figure_lead(
+    query: Query,
+    chosen: list[Candidate],
+    facts: list[SourcedFact],
+    citations: list[Citation],
+    conflicts: list[dict[str, Any]],
+    context: Any,
+) -> str:
+    """The one-line answer before the quotes: what was asked and its figure, cited (``壁仞科技2024年营收：3.37亿元
+    [1]``); where sources disagree, the preferred value. '' unless one company, one measure and one value answer,
+    and nothing qualifies the measure (planned, net, 扣非, a segment: the quote says how, a label could not)."""
+    if not chosen or not query.wants_number or len(query.companies) != 1 or len(query.main_metrics) != 1:
+        return ""
+    if query.qualifiers:
+        return ""
+    first = chosen[0]
+    own = [f for f in facts if f.hit.chunk_id == first.hit.chunk_id and first.start <= f.fact.start < first.end]
+    values = {(f.fact.metric, f.fact.period, f.fact.quantity.value, f.fact.quantity.currency) for f in own}
+    if len(values) != 1 or own[0].fact.company != query.companies[0] or own[0].fact.detail:
+        return ""
+    fact, n = own[0].fact, citations[0].n
+    shown_zh, shown_en = fact.quantity.text.strip(), render(fact.quantity, "en")
+    for record in conflicts:
+        if (record["company"], record["metric"], record["period"]) == (fact.company, fact.metric, fact.period):
+            preferred = next(v for v in record["values"] if v["citation"] == record["preferred"])
+            n = int(preferred["citation"])
+            shown_zh = str(preferred["text"])  # the preferred source's figure, as it states it
+            parsed = parse_quantities(shown_zh)
+            shown_en = render(parsed[0], "en") if parsed else shown_zh
+    company = context.registry[fact.company]
+    vocabulary = context.planner.vocabulary
+    if query.language == "zh":
+        return f"{company.name_zh}{period_text(fact.period, True)}{vocabulary.label(fact.metric)}：{shown_zh} [{n}]"
+    period = period_text(fact.period, False)
+    name = f"{company.name_en} {vocabulary.label(fact.metric, 'en')}" + (f", {period}" if period else "")
+    return f"{name}: {shown_en} [{n}]"
 
 
 def conflicts_for(store: Store, facts: list[SourcedFact], gate: Gate) -> list[Conflict]:

@@ -124,10 +124,11 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     extra, conflicts = notes.conflict_lines(
         notes.conflicts_for(context.store, facts, context.gate), citations, query.language
     )
-    leads = [extractive.person_lead(query, chosen, citations), extractive.latest_lead(query, chosen)]
+    figure = "" if query.asks_person else notes.figure_lead(query, chosen, facts, citations, conflicts, context)
+    leads = [extractive.person_lead(query, chosen, citations), figure, extractive.latest_lead(query, chosen)]
     lead = [line for line in leads if line]
     text = "\n".join(lead + lines + extra)
-    return Answer(text, False, citations, language=query.language, conflicts=conflicts)
+    return Answer(text, False, citations, language=query.language, conflicts=conflicts, lead=figure)
 
 
 # A question no single sentence answers (why, challenges …) gets a summary when two or more sentences qualify.

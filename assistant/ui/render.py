@@ -83,6 +83,8 @@ def answer_markdown(answer: Answer | str, question: str, max_chars: int) -> str:
             return f"{INPUT_PROBLEM} {chat_markdown(text)}"
         label = NOT_IN_CORPUS[0 if answer.language == "zh" else 1]
         return f"**{label}**\n{chat_markdown(text)}"
+    if isinstance(answer, Answer) and answer.lead and text.startswith(answer.lead + "\n"):
+        return f"**{chat_markdown(answer.lead)}**\n{chat_markdown(text[len(answer.lead) + 1 :])}"  # the answer first
     return chat_markdown(text)
 
 
