@@ -92,6 +92,8 @@ class Citation:
         return {key: data[key] for key in keys} | {
             "source_id": self.source_id,
             "reliability": self.reliability,
+            "author": self.author,
+            "title_kind": self.title_kind,
         }
 
 

@@ -81,6 +81,7 @@ def test_a_descriptive_title_is_marked_and_an_author_follows_the_publisher(assis
     for c in by_source.values():
         if c.source_id == "ex02":
             assert sources.title_of(c, True) == "燧原科技业绩摘要（描述性标题）" and sources.link_of(c) == ""
+            assert c.to_json()["title_kind"] == "descriptive"
         if c.source_id == "ex01":
             assert sources.byline_parts(c, True)[0] == "芯片财经（作者 林晓）"
             assert sources.byline_parts(c, False)[0] == "芯片财经 (by 林晓)"
