@@ -92,3 +92,14 @@ def test_a_loose_sibling_does_not_stand_for_the_asked_thing(assistant: Assistant
 
 def _doc_id(assistant: Assistant, stem: str) -> str:
     return next(d.doc_id for d in assistant.store.documents().values() if stem in d.path)
+
+
+def test_an_english_line_naming_its_source_and_date_gets_no_second_as_of(assistant: Assistant) -> None:
+    """A first-day price changes with the day: its line is dated. A Chinese quote rendered for an English question
+    already opens "Per 芯片快讯, 2026-03-06:", so no "As of …, per [n]:" is put in front of it."""
+    answer = assistant.ask("What did Enflame close at on its first trading day?")
+    assert not answer.refused, answer.text
+    lines = answer.text.splitlines()
+    assert any(line.startswith("Per 芯片快讯, 2026-03-06:") for line in lines), answer.text
+    assert not any(line.startswith("As of") and "Per 芯片快讯" in line for line in lines), answer.text
+    assert not any(", per [" in line for line in lines), answer.text  # the [n] closes the line, once

@@ -183,10 +183,13 @@ def _cite(hit: Hit, start: int, end: int, citations: list[Citation]) -> int:
     return citations[-1].n
 
 
-def as_of_prefix(facts: list[SourcedFact], citation: Citation, language: str) -> str:
-    """'截至2025-12-22，据[1]：' for a figure that changes over time and carries no period of its own."""
+def as_of_prefix(facts: list[SourcedFact], citation: Citation, language: str, line: str = "") -> str:
+    """'截至2025-12-22，据[1]：' for a figure that changes over time and carries no period of its own; nothing when
+    the line already names its source and date ("Per 财新网, 2025-12-17: …")."""
     if not any(f.fact.metric in TIME_VARYING and not f.fact.period for f in facts) or not citation.published:
+        return ""
+    if language != "zh" and line.startswith("Per ") and citation.published in line.split(":", 1)[0]:
         return ""
     if language == "zh":
         return f"截至{citation.published}，据[{citation.n}]："
-    return f"As of {citation.published}, per [{citation.n}]: "
+    return f"As of {citation.published}: "  # the line ends with its [n]

@@ -120,7 +120,7 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     facts = notes.answered_facts(query, chosen)
     for i, cand in enumerate(chosen):
         own = [f for f in facts if f.hit.chunk_id == cand.hit.chunk_id]
-        lines[i] = notes.as_of_prefix(own, citations[i], query.language) + lines[i]
+        lines[i] = notes.as_of_prefix(own, citations[i], query.language, lines[i]) + lines[i]
     extra, conflicts = notes.conflict_lines(
         notes.conflicts_for(context.store, facts, context.gate), citations, query.language
     )
