@@ -246,3 +246,12 @@ def test_an_english_question_ranks_the_sentence_naming_its_action_over_its_organ
     answer = assistant.ask("What did the US Commerce Department's interim guidance warn companies against buying?")
     assert not answer.refused, answer.text
     assert "警告企业" in answer.text.splitlines()[0], answer.text
+
+
+def test_a_list_given_one_sentence_per_item_is_answered_whole(assistant: Assistant) -> None:
+    """第一项 … 另一项 … 还将: each sentence is one item of the sequence; leaving the middle one out would be a
+    wrong list."""
+    answer = assistant.ask("登临科技本轮融资要投到哪几块？")
+    assert not answer.refused, answer.text
+    for item in ("下一代推理芯片的研发", "扩充海外销售团队", "补充流动资金"):
+        assert item in answer.text, (item, answer.text)

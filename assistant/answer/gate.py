@@ -141,7 +141,9 @@ class Gate:
         absent = self.missing_term(query, norm, context)
         if absent:
             return Verdict(False, absent, about)
-        if query.asks_list and not (_ENUMERATES.search(text) or ordinal(text)):  # "哪几块": naming one thing lists none
+        if query.asks_list and not (
+            _ENUMERATES.search(text) or ordinal(text) or _IN_SEQUENCE.search(text)
+        ):  # "哪几块": naming one thing lists none
             return Verdict(False, "list", about)  # (checked after the frame, so a summary may still quote it)
         earlier = before if query.language == "zh" else normalise_for_match(hit.text[max(0, start - _EARLIER) : start])
         covers = answers_product or self._covers_question(
@@ -348,6 +350,10 @@ def gives_reason(query: Query, norm: str) -> bool:
     return not WHY.search(normalise_for_match(query.text)) or bool(_REASON.search(norm))
 
 
+# One item of a sequence the text goes through (第一项 … 另一项 … 还将): it lists, one sentence at a time.
+_IN_SEQUENCE = re.compile(
+    r"第[一二三四五六七八九十\d]{1,2}[项点]|另一项|另一个|其次|此外|最后|还将|(?<![a-z])(?:another|also|finally)(?![a-z])"
+)
 _ENUMERATES = re.compile(r"(?<=\w)/(?=\w)|、|以及|(?<=\w)[和及与](?=\w)|,\s*(?:and\s)?\w|\band\b")
 # The name right before a founder/chairman word: whose founder the sentence names.
 _ROLE_OWNER = re.compile(
