@@ -571,3 +571,12 @@ def test_llm_mode_shows_the_draft_marked_unchecked_then_the_checked_answer(
     text, note = draft.split("\n")
     assert reply.startswith(text) and "草稿" in note  # the model's words so far, said to be unchecked
     assert "3.37亿元" in final and "55%" not in final and "草稿" not in final and "已删除1句" in final
+
+
+def test_the_answers_lead_is_bold_and_escaped() -> None:
+    lead = "Biren <Technology> revenue, 2024: RMB 337 million [1]"
+    answer = Answer(text=f"{lead}\nPer the report, revenue was 3.37亿元. [1]", refused=False, language="en", lead=lead)
+    section = answer_message(answer).blocks[0]
+    assert section["text"]["text"] == (
+        "*Biren &lt;Technology&gt; revenue, 2024: RMB 337 million [1]*\nPer the report, revenue was 3.37亿元. [1]"
+    )

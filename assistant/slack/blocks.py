@@ -121,7 +121,10 @@ def answer_message(answer: Answer) -> Message:
     """The whole reply: answer sections, calculations, numbered sources, grounding check; and the text fallback."""
     zh = answer.language == "zh"
     extras = _calculation_blocks(answer, zh) + _source_blocks(answer.citations, zh) + _check_blocks(answer, zh)
-    sections = [_section(piece) for piece in split_text(escape(answer.text))] or [_section("…")]
+    text = escape(answer.text)
+    if answer.lead and answer.text.startswith(answer.lead + "\n"):  # the answer's figure first, in bold
+        text = f"*{escape(answer.lead)}*\n{escape(answer.text[len(answer.lead) + 1 :])}"
+    sections = [_section(piece) for piece in split_text(text)] or [_section("…")]
     room = MAX_BLOCKS - len(extras)
     if len(sections) > room:
         sections = sections[: room - 1] + [_section("…（回答过长，已截断）" if zh else "… (answer truncated)")]
