@@ -19,7 +19,7 @@ from assistant.conflicts import Conflict, SourcedFact, consistent, find_conflict
 from assistant.entities import Registry
 from assistant.numbers import Quantity
 from assistant.store import Store
-from assistant.text import split_sentences
+from assistant.text import sentence_at
 
 # The measures the explorer tracks, in the order it shows them.
 METRICS = ("revenue", "net_profit", "net_loss", "rd", "gross_margin", "proceeds", "market_cap")
@@ -80,7 +80,7 @@ def fact_rows(store: Store, company: str, metrics: Iterable[str] = METRICS) -> l
     ]
     unique: dict[tuple[object, ...], SourcedFact] = {}
     for item in pool:  # overlapping chunks file the same sentence twice
-        quote = _sentence(item)
+        quote = sentence_at(item.hit.text, item.fact.start)
         unique.setdefault((item.hit.doc_id, quote, item.fact.key, item.fact.quantity.value), item)
     items = list(unique.values())
     conflicts = {c.values[0].fact.key: c for c in find_conflicts(items)}
@@ -96,7 +96,7 @@ def _row(item: SourcedFact, conflict: Conflict | None) -> FactRow:
         metric=fact.metric,
         period=fact.period,
         quantity=fact.quantity,
-        quote=_sentence(item),
+        quote=sentence_at(item.hit.text, item.fact.start),
         source_id=str(meta.get("source_id", "")),
         title=str(meta.get("title", "")),
         publisher=str(meta.get("publisher", "")),
@@ -108,11 +108,6 @@ def _row(item: SourcedFact, conflict: Conflict | None) -> FactRow:
         conflict=conflict is not None,
         preferred=conflict is not None and consistent(conflict.preferred.fact.quantity, fact.quantity),
     )
-
-
-def _sentence(item: SourcedFact) -> str:
-    text, offset = item.hit.text, item.fact.start
-    return next((text[s:e].strip() for s, e in split_sentences(text) if s <= offset < e), text.strip())
 
 
 def comparison_rows(store: Store, registry: Registry, metric: str, period: str) -> list[FactRow]:

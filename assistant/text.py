@@ -177,3 +177,8 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if end > start:
         yield start, end
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of ``text`` that holds ``offset`` (stripped), or the whole text when none does."""
+    return next((text[s:e].strip() for s, e in split_sentences(text) if s <= offset < e), text.strip())

@@ -13,7 +13,7 @@ from assistant.conflicts import Conflict, SourcedFact, find_conflicts, sourced
 from assistant.facts import TIME_VARYING
 from assistant.numbers import parse_quantities
 from assistant.store import Store
-from assistant.text import normalise_for_match, split_sentences
+from assistant.text import normalise_for_match, sentence_at
 from assistant.types import Citation, Hit
 
 
@@ -108,7 +108,7 @@ def conflicts_for(store: Store, facts: list[SourcedFact], gate: Gate) -> list[Co
         return []
 
     def named(item: SourcedFact) -> tuple[object, frozenset[str]]:
-        norm = normalise_for_match(_sentence_at(item.hit.text, item.fact.start))
+        norm = normalise_for_match(sentence_at(item.hit.text, item.fact.start))
         return item.fact.key, frozenset(a for a in gate.vocabulary.attributes if gate.term_found(f"@{a}", norm))
 
     answered = {named(f) for f in facts}
@@ -116,10 +116,6 @@ def conflicts_for(store: Store, facts: list[SourcedFact], gate: Gate) -> list[Co
     metrics = tuple(sorted({f.fact.metric for f in facts}))
     pool = [f for f in sourced(store.with_facts(companies, metrics)) if named(f) in answered]
     return find_conflicts(pool)
-
-
-def _sentence_at(text: str, offset: int) -> str:
-    return next((text[s:e] for s, e in split_sentences(text) if s <= offset < e), text)
 
 
 def conflict_lines(
