@@ -103,3 +103,5 @@ def test_an_english_line_naming_its_source_and_date_gets_no_second_as_of(assista
     assert any(line.startswith("Per 芯片快讯, 2026-03-06:") for line in lines), answer.text
     assert not any(line.startswith("As of") and "Per 芯片快讯" in line for line in lines), answer.text
     assert not any(", per [" in line for line in lines), answer.text  # the [n] closes the line, once
+    # "closed at 76.40 yuan on 5 March 2026" dates itself: no publication date is put in front as its "as of"
+    assert any(line.startswith("Per the report, Enflame's shares closed at 76.40") for line in lines), answer.text

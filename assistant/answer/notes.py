@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.answer.extractive import Candidate, make_citation
@@ -179,10 +180,19 @@ def _cite(hit: Hit, start: int, end: int, citations: list[Citation]) -> int:
     return citations[-1].n
 
 
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DAY = re.compile(
+    rf"\d{{1,2}}月\d{{1,2}}日|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\s{_MONTHS}\s\d{{4}}|{_MONTHS}\s\d{{1,2}},?\s\d{{4}}",
+    re.I,
+)
+
+
 def as_of_prefix(facts: list[SourcedFact], citation: Citation, language: str, line: str = "") -> str:
     """'截至2025-12-22，据[1]：' for a figure that changes over time and carries no period of its own; nothing when
     the line already names its source and date ("Per 财新网, 2025-12-17: …")."""
     if not any(f.fact.metric in TIME_VARYING and not f.fact.period for f in facts) or not citation.published:
+        return ""
+    if _DAY.search(citation.quote):  # "closed at HK$34.6 on 2 January 2026": the sentence dates itself
         return ""
     if language != "zh" and line.startswith("Per ") and citation.published in line.split(":", 1)[0]:
         return ""
