@@ -78,7 +78,7 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
                     misses["qualifier"] += 1
                 continue
             crossed = _crossed(query, key, gate) if query.language == "en" and has_cjk(text) else 0.0
-            step = _event_step(query, gate.vocabulary.qualifiers(text))
+            step = _event_step(query, text, gate)
             score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics, crossed, step)
             if score is not None:
                 score += _fact_bonus(query, own_facts) + _product_bonus(query, key, gate.registry)
@@ -251,10 +251,12 @@ def _in_units(main: tuple[str, ...], norm: str) -> bool:
     return any(m in _MEASURE_UNITS and _MEASURE_UNITS[m].search(norm) for m in main)
 
 
-def _event_step(query: Query, stated: frozenset[str]) -> bool:
+def _event_step(query: Query, text: str, gate: Gate) -> bool:
     """The sentence states the asked step of an event, which names the event (申请获受理: the listing
     application's acceptance)."""
-    return bool(query.qualifiers) and set(query.main_metrics) <= _EVENT_METRICS and query.qualifiers <= stated
+    if not query.qualifiers or not set(query.main_metrics) <= _EVENT_METRICS:
+        return False
+    return query.qualifiers <= gate.vocabulary.qualifiers(text)
 
 
 def _stated_by(main: tuple[str, ...], norm: str, metrics: Mapping[str, tuple[str, ...]], cand: Candidate) -> bool:

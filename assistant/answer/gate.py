@@ -100,6 +100,7 @@ class Gate:
         words = [w for ws in v.attributes.values() for w in ws] + [*v.qualifier_words(), *asking]
         self._framing = frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
         self._required: dict[tuple[object, ...], tuple[tuple[str, ...], ...]] = {}
+        self._phrases: dict[str, list[tuple[list[str], frozenset[str]]]] = {}
         self._measure_words = tuple(  # the Chinese words naming a measure (growth and qoq only refine one)
             w for m, ws in v.metrics.items() if m not in v.modifier_metrics for w in ws if not w.isascii()
         )
@@ -197,9 +198,9 @@ class Gate:
         v = self.vocabulary
         phrased = {  # words of a glossary phrase the text renders (external power: 外接供电)
             word
-            for _, _, phrase, renderings in self._attributes.phrases(normalise_for_match(query.text))
+            for words, renderings in self._phrases_of(query.text)
             if any(r in text for r in renderings)
-            for word in phrase.split()
+            for word in words
         }
         found = sum(
             1
@@ -211,6 +212,15 @@ class Gate:
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
             return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
         return not terms or found * 2 > len(terms)
+
+    def _phrases_of(self, question: str) -> list[tuple[list[str], frozenset[str]]]:
+        """The question's glossary phrases (words, renderings), read once per question (asked per sentence)."""
+        if question not in self._phrases:
+            if len(self._phrases) > 256:
+                self._phrases.clear()
+            found = self._attributes.phrases(normalise_for_match(question))
+            self._phrases[question] = [(phrase.split(), renderings) for _, _, phrase, renderings in found]
+        return self._phrases[question]
 
     def question_word(self, term: str) -> bool:
         """A word that asks (多大, 哪天, how many) rather than names what is asked about."""

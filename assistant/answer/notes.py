@@ -11,11 +11,13 @@ from assistant.answer.operands import label, period_key, period_text
 from assistant.answer.query import Query
 from assistant.calculator.render import render
 from assistant.conflicts import Conflict, SourcedFact, find_conflicts, sourced
+from assistant.entities import Registry
 from assistant.facts import TIME_VARYING
 from assistant.numbers import parse_quantities
 from assistant.store import Store
 from assistant.text import normalise_for_match, sentence_at
 from assistant.types import Citation, Hit
+from assistant.vocabulary import Vocabulary
 
 
 def answered_facts(query: Query, chosen: list[Candidate]) -> list[SourcedFact]:
@@ -70,7 +72,8 @@ def figure_lead(
     facts: list[SourcedFact],
     citations: list[Citation],
     conflicts: list[dict[str, Any]],
-    context: Any,
+    registry: Registry,
+    vocabulary: Vocabulary,
 ) -> str:
     """The one-line answer before the quotes: what was asked and its figure, cited (``壁仞科技2024年营收：3.37亿元
     [1]``); where sources disagree, the preferred value. '' unless one company, one measure and one value answer,
@@ -93,8 +96,7 @@ def figure_lead(
             shown_zh = str(preferred["text"])  # the preferred source's figure, as it states it
             parsed = parse_quantities(shown_zh)
             shown_en = render(parsed[0], "en") if parsed else shown_zh
-    company = context.registry[fact.company]
-    vocabulary = context.planner.vocabulary
+    company = registry[fact.company]
     if query.language == "zh":
         return f"{company.name_zh}{period_text(fact.period, True)}{vocabulary.label(fact.metric)}：{shown_zh} [{n}]"
     period = period_text(fact.period, False)

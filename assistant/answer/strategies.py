@@ -124,7 +124,11 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     extra, conflicts = notes.conflict_lines(
         notes.conflicts_for(context.store, facts, context.gate), citations, query.language
     )
-    figure = "" if query.asks_person else notes.figure_lead(query, chosen, facts, citations, conflicts, context)
+    figure = (
+        ""
+        if query.asks_person
+        else notes.figure_lead(query, chosen, facts, citations, conflicts, context.registry, context.planner.vocabulary)
+    )
     leads = [extractive.person_lead(query, chosen, citations), figure, extractive.latest_lead(query, chosen)]
     lead = [line for line in leads if line]
     text = "\n".join(lead + lines + extra)
