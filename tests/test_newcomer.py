@@ -170,9 +170,11 @@ def test_a_missing_extra_says_which_to_install(
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_passes_port_to_the_ui(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PORT", raising=False)  # make reads the environment too
+    for variable in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # under `make test` the parent make's flags add noise
+        monkeypatch.delenv(variable, raising=False)
 
     def ui_line(*variables: str) -> str:  # -n: print the recipes, run nothing
-        done = subprocess.run(["make", "-n", "run", *variables], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(["make", "-n", "--no-print-directory", "run", *variables], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         return done.stdout.strip().splitlines()[-1]
 
