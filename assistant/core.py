@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import strategies
-from assistant.answer.gate import Gate
+from assistant.answer.gate import Gate, asks_why
 from assistant.answer.query import Planner, Query
 from assistant.config import Settings
 from assistant.embeddings import embedder_name, make_embedder
@@ -32,6 +32,7 @@ from assistant.vocabulary import Vocabulary, shipped
 PACKAGE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 log = logging.getLogger(__name__)
 ENGLISH_EXTRA = 2  # English-language chunks appended to a Chinese question's evidence
+_REASON_WORDS = ("原因", "由于", "因为", "带动", "驱动", "推动", "目的", "为了", "because", "due", "driven")
 
 
 class Assistant:
@@ -281,8 +282,16 @@ class Assistant:
         Each query is ranked on its own (dense and BM25), so an English question meets Chinese sources without
         English-language chunks drowning them.
         """
-        if query.language != "en":
-            return [self._dense_query(query)]
+        queries = [self._dense_query(query)] if query.language != "en" else self._english_queries(query)
+        if asks_why(query):  # a reason is written with its markers (由于, 带动, 目的是): look for them by name
+            names = [self.registry[c].name_zh for c in query.companies] + list(query.organisations)
+            measures = [
+                w for m in query.metrics for w in [x for x in self.vocabulary.metrics[m] if not x.isascii()][:2]
+            ]
+            queries.append(" ".join([*names, *measures, *_REASON_WORDS]))
+        return queries
+
+    def _english_queries(self, query: Query) -> list[str]:
         chinese = [self.registry[c].name_zh for c in query.companies]
         chinese += [self.vocabulary.names[n][0] for n in self.vocabulary.names_in(normalise_for_match(query.text))]
         chinese += [z[0] for z in (self.vocabulary.chinese_terms(t) for t in query.key_terms) if z]  # first → 第一

@@ -136,6 +136,27 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+# English words that make a question English even when it names a company or a figure in characters ("Why did
+# MetaX's inventory climb to 7.77亿 yuan?", "Who founded 摩尔线程?").
+_ENGLISH_ASKING = re.compile(
+    r"^(?:what|who|whom|whose|how|why|when|which|where|did|does|do|is|was|are|were|can|could|has|have|had|list|name"
+    r"|tell|give|compare|show)\b",
+    re.IGNORECASE,
+)
+_ENGLISH_FUNCTION = re.compile(r"\b(?:the|of|in|did|does|was|were|is|are|to|and|for|its|what|how|why|who)\b", re.I)
+
+
+def question_language(text: str) -> str:
+    """'zh' for a question in Chinese, 'en' for one in English: characters make it Chinese unless it opens with an
+    English question word or uses two English function words."""
+    stripped = text.strip()
+    if not has_cjk(stripped):
+        return "en"
+    if _ENGLISH_ASKING.match(stripped) or len(_ENGLISH_FUNCTION.findall(stripped)) >= 2:
+        return "en"
+    return "zh"
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` spans of sentences in ``text[start:end]``.
 

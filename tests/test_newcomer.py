@@ -174,7 +174,13 @@ def test_make_run_passes_port_to_the_ui(monkeypatch: pytest.MonkeyPatch) -> None
         monkeypatch.delenv(variable, raising=False)
 
     def ui_line(*variables: str) -> str:  # -n: print the recipes, run nothing
-        done = subprocess.run(["make", "-n", "--no-print-directory", "run", *variables], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            ["make", "-n", "--no-print-directory", "run", *variables],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout.strip().splitlines()[-1]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assistant.answer.frame import has_unit, product_codes, sentence_periods
-from assistant.answer.gate import Gate, document_year, other_products
+from assistant.answer.gate import Gate, asks_why, document_year, other_products, section_before
 from assistant.answer.operands import period_key
 from assistant.answer.people import person_names, romanised
 from assistant.answer.query import Query, contains
@@ -54,6 +54,7 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
     ``misses`` (when given) counts, for sentences about the asked subject, which part of the question they miss.
     """
     seen: set[str] = set()
+    missed: set[str] = set()
     found: list[Candidate] = []
     question_tokens = set(tokenize(query.text))
     for hit in hits:
@@ -65,12 +66,12 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
                 continue
             if _in_table(hit.text, start):  # a table row says nothing without its table (see tables.py)
                 continue
-            seen.add(key)
             candidate = Candidate(hit, start, end, text, companies=tuple(gate.registry.mentions(text)))
             verdict = gate.judge(query, hit, start, end, candidate.companies)
             if not verdict.admitted:
-                if misses is not None and verdict.missing != "subject":
+                if misses is not None and verdict.missing != "subject" and key not in missed:
                     misses[verdict.missing] += 1
+                    missed.add(key)
                 continue
             own_facts = [f for f in stated if start <= f.start < end]
             if _figures_of_other_measures(query, own_facts) and _all_filed(text, own_facts):
@@ -78,7 +79,8 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
                     misses["qualifier"] += 1
                 continue
             crossed = _crossed(query, key, gate) if query.language == "en" and has_cjk(text) else 0.0
-            step = _event_step(query, text, gate)
+            # the asked step of an event (申请获受理), or an asked attribute (保荐人 of 上市), stands for the measure
+            step = _event_step(query, text, gate) or (not query.wants_number and gate.names_attribute(query, key))
             score = _score(query, candidate, key, question_tokens, gate.vocabulary.metrics, crossed, step)
             if score is not None:
                 score += _fact_bonus(query, own_facts) + _product_bonus(query, key, gate.registry)
@@ -90,6 +92,7 @@ def candidates(query: Query, hits: list[Hit], gate: Gate, misses: Counter[str] |
                 asked = [f.period for f in own_facts if f.metric.split(".")[0] in query.main_metrics and f.period]
                 candidate.period = max(asked, key=period_key, default="")
                 found.append(candidate)
+                seen.add(key)  # once found; a sentence another chunk cut short may still be found in the next
     found.sort(key=lambda c: -c.score)
     return found
 
@@ -101,6 +104,7 @@ _WRAPPED = re.compile(r"^(?:\*\*.*\*\*|“[^”]*”|「[^」]*」|【[^】]*】
 _ABOUT_SOURCE = re.compile(
     r"^(?:这是|本文|该文本|该文|文章|报道依据|报道解读|该页面|该研报|该摘要|该简报|该帖|"
     r"this (?:brief|article|page|report|item|summary|note)|the (?:page|brief|article|report|item) (?:is|was|covers))"
+    r"(?!认为|称|指出|表示|提到|分析|argues|says|notes)"  # 文章认为…: the source's claim, not the source itself
 )
 
 
@@ -201,7 +205,7 @@ def _score(
     question_tokens: set[str],
     metrics: Mapping[str, tuple[str, ...]],
     crossed: float = 0.0,
-    event_step: bool = False,
+    stated_otherwise: bool = False,
 ) -> float | None:
     score = 0.0
     if query.companies:
@@ -209,7 +213,10 @@ def _score(
     main = query.main_metrics
     if main:
         named = any(contains(norm, w) for m in main for w in metrics[m]) or _in_units(main, norm)
-        if not named and not _stated_by(main, norm, metrics, cand) and not event_step:
+        if not named and asks_why(query):  # a reason names its measure earlier in the section (出售资产的目的是…)
+            earlier = normalise_for_match(section_before(cand.hit, cand.start))
+            named = any(contains(earlier, w) for m in main for w in metrics[m])
+        if not named and not _stated_by(main, norm, metrics, cand) and not stated_otherwise:
             return None
         score += 3.0
     if "growth" in query.metrics and (any(contains(norm, w) for w in metrics["growth"]) or "%" in norm):
@@ -582,6 +589,7 @@ _PARTS = {
     ),
     "terms": ("问题所问的具体内容", "what the question asks about"),
     "reason": ("说明原因的句子", "a sentence giving the reason"),
+    "amount": ("问题中提到的数额", "the amount the question names"),
 }
 
 

@@ -92,7 +92,8 @@ _ORG_EN = re.compile(
 # A Chinese question usually opens with its subject: the characters before the first year, metric or question word.
 _LEADING = re.compile(
     r"^([\u4e00-\u9fff]{2,10}?)(?=\d|的|有|是|在|和|与|为|将|今年|去年|明年|上半年|下半年|前三|第|一季|二季|三季|四季"
-    r"|截至|截止|大约|大約|说|說|向|给|給|跟|把|被)"
+    r"|截至|截止|大约|大約|说|說|向|给|給|跟|把|被|这|這|那|此次|本次|也|还|還|已经|已經|曾|最近|近期|目前|当年|當年"
+    r"|如何|怎么|怎麼)"
 )
 # 智芯未来首款芯片的…: the name is 智芯未来, the rest is what of it the question asks about.
 _GENERIC_TAIL = re.compile(r"(?:首款|首颗|第一款|最新款?|新款|旗下|自研)?(?:芯片|产品|显卡|处理器|加速卡|服务器)$")
@@ -103,7 +104,7 @@ _REPORTING_VERB = re.compile(
 )
 _NOT_A_NAME_START = re.compile(
     r"^(?:[他她那它其这该此每各哪谁什怎如为请按若假截根从与和对近今去明上下前第一二三四五六七八九十几多全美是有]|中国|国产|国内|国家"
-    r"|现在|現在|目前|当前|當前|拆解|分析|报道|報導|报导|據|据|单|單|每|总额|总计|合计|总共)"
+    r"|现在|現在|目前|当前|當前|拆解|分析|报道|報導|报导|據|据|单|單|每|总额|总计|合计|总共|大概|大约|大約|约|約|占|佔)"
 )
 _ASKS = re.compile(r"谁|哪|什么|怎|为何|是否|多少")  # 是谁表示倚天710…: a question's words, not a name
 

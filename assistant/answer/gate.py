@@ -22,6 +22,7 @@ from assistant.answer.people import chinese_name_in, pinyin_names
 from assistant.answer.query import WHY, Query
 from assistant.entities import Registry
 from assistant.facts import FORMATS, Fact
+from assistant.numbers import Quantity, parse_quantities
 from assistant.text import has_word, normalise_for_match, split_sentences
 from assistant.types import Hit
 from assistant.vocabulary import Vocabulary
@@ -40,6 +41,13 @@ def paragraph_before(hit: Hit, start: int) -> str:
     """The chunk's text from the start of the sentence's paragraph (line) up to the sentence."""
     line_start = hit.text.rfind("\n", 0, start) + 1
     return hit.text[line_start:start]
+
+
+def section_before(hit: Hit, start: int, limit: int = 300) -> str:
+    """Up to ``limit`` characters of the chunk before the sentence, from the last heading or blank line on."""
+    text = hit.text[max(0, start - limit) : start]
+    cut = max(text.rfind("\n\n"), text.rfind("\n#"))
+    return text[cut + 1 :] if cut >= 0 else text
 
 
 def attributed_companies(hit: Hit, start: int, own: tuple[str, ...], registry: Registry) -> tuple[str, ...]:
@@ -101,6 +109,7 @@ class Gate:
         self._framing = frozenset(normalise_for_match(w) for w in words if len(w) >= 2 or not w.isascii())
         self._required: dict[tuple[object, ...], tuple[tuple[str, ...], ...]] = {}
         self._phrases: dict[str, list[tuple[list[str], frozenset[str]]]] = {}
+        self._amounts: dict[str, list[Quantity]] = {}
         self._measure_words = tuple(  # the Chinese words naming a measure (growth and qoq only refine one)
             w for m, ws in v.metrics.items() if m not in v.modifier_metrics for w in ws if not w.isascii()
         )
@@ -127,13 +136,16 @@ class Gate:
         answers_product = query.asks_product and bool(other_products(query, text))
         if query.asks_product and not answers_product:  # "which card": a sentence naming none cannot say
             return Verdict(False, "product_answer", about)
-        if self._measures_otherwise(query, text, section_heading(hit, start)):
+        if not asks_why(query) and self._measures_otherwise(query, text, section_heading(hit, start)):
+            # (a reason names the part that drove the whole: 云端产品线收入大幅增长带动了营收增长)
             return Verdict(False, "qualifier", about)
         event = not (query.wants_number or query.main_metrics)  # who/which/when: the article's year dates it
         undated = document_year(hit) if event else None
         periods = sentence_periods(text, document_year(hit))
         if not event and not _leading_period(text, hit):  # a figure whose clause names no period speaks of its
             periods += _periods_before(paragraph_before(hit, start), hit, text)  # paragraph's; an event of its year
+        if not periods and asks_why(query):  # a reason stated once for the period its section or source is about
+            periods = sentence_periods(f"{section_heading(hit, start)} {hit.metadata.get('title', '')}", None)
         if period_mismatch(query.period, periods, undated):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
@@ -146,12 +158,15 @@ class Gate:
             _ENUMERATES.search(text) or ordinal(text) or _IN_SEQUENCE.search(text)
         ):  # "哪几块": naming one thing lists none
             return Verdict(False, "list", about)  # (checked after the frame, so a summary may still quote it)
-        earlier = before if query.language == "zh" else normalise_for_match(hit.text[max(0, start - _EARLIER) : start])
-        covers = answers_product or self._covers_question(
-            query, norm if query.language == "zh" else f"{earlier} {norm}"
-        )
+        if query.language != "zh":
+            earlier = normalise_for_match(hit.text[max(0, start - _EARLIER) : start])
+        else:  # a reason often points back (出售资产的目的是…): the sentences before it in its section count
+            earlier = normalise_for_match(section_before(hit, start)) if asks_why(query) else ""
+        covers = answers_product or self._covers_question(query, f"{earlier} {norm}")
         if not covers:  # (a sentence naming the asked product and another one answers "which card" by its type)
             return Verdict(False, "terms", about)
+        if not query.wants_number and not self._names_amounts(query, f"{earlier or before} {text}"):
+            return Verdict(False, "amount", about)  # "the 2 billion yuan round": that round, not another
         if not gives_reason(query, norm):
             return Verdict(False, "reason", about)
         return Verdict(True, "", about)
@@ -308,6 +323,30 @@ class Gate:
             misses.append(absent[0])
         return misses[0]
 
+    def _names_amounts(self, query: Query, text: str) -> bool:
+        """Every amount the question names to pin its subject ("Enflame's 2 billion yuan round", "climb to 7.77亿
+        yuan") is stated in the text (the sentence and what precedes it), in the same currency or unit."""
+        if query.text not in self._amounts:
+            if len(self._amounts) > 256:
+                self._amounts.clear()
+            self._amounts[query.text] = [q for q in parse_quantities(query.text) if q.currency or q.unit]
+        named = self._amounts[query.text]
+        if not named:
+            return True
+        stated = parse_quantities(text)
+        return all(
+            any(
+                (s.currency, s.unit) == (q.currency, q.unit) and abs(s.value - q.value) <= abs(q.value) / 100
+                for s in stated
+            )
+            for q in named
+        )
+
+    def names_attribute(self, query: Query, norm: str) -> bool:
+        """The sentence names an attribute the question asks (保荐人, foundry …)."""
+        asked = {t for terms in self.required_terms(query) for t in terms if t.startswith("@")}
+        return any(self.term_found(t, norm) for t in asked)
+
     def term_found(self, term: str, norm: str, context: str = "", query: Query | None = None) -> bool:
         """A required attribute is named in the sentence (any of its words, not inside a longer measure word); a
         required name is in the sentence or its context (the chunk and the document title), a person's pinyin
@@ -331,6 +370,9 @@ class Gate:
         v = self.vocabulary
         forms = (*v.renderings(term), *self._siblings.get(term, ()))
         if term in context or any(z in context for z in forms) or self._person_in(term, query, context):
+            return True
+        phrases = self._phrases_of(query.text)  # a word of a glossary phrase the context renders (STAR Market)
+        if any(term in words and any(r in context for r in renderings) for words, renderings in phrases):
             return True
         whole = [n for n in v.names_in(normalise_for_match(query.text)) if has_word(n, term)]
         return any(z in context for n in whole for z in v.name_forms(n))
@@ -374,7 +416,10 @@ _ROLE_OWNER = re.compile(
 # A sentence that gives a reason (not one that draws a consequence: 因此, so).
 _REASON = re.compile(
     r"因为|由于|原因|之所以|出于|鉴于|导致|致使|所致|为了|以便|基于上述|基于以上|考虑到|综合考虑"
-    r"|because|due to|owing to|as a result of|since the|caused by"
+    r"|目的是|目的在于|旨在|主要来自|来自于|源于|源自|归因于|归功于|得益于|受益于|受[^，。；]{1,12}影响|带动|驱动|拖累"
+    r"|为(?:应对|突破|满足|解决|抢占|摆脱|弥补|缓解|筹集|支持)|以(?:应对|突破|满足|解决)"
+    r"|because|due to|owing to|as a result of|since the|caused by|driven by|thanks to|on the back of"
+    r"|fuell?ed by|boosted by|stems? from|attributed to|aimed at|aims? to|in a bid to|to cope with|weighed on"
     r"|led to|in order to"
 )
 _QUESTION_WORDS = ("哪家", "哪些", "哪个", "哪款", "哪两款", "什么", "时间", "大约", "大概", "是否", "如何", "怎样")

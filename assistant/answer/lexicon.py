@@ -75,7 +75,18 @@ GENERIC_TERMS = frozenset(
         "最新",
         "目前",
         "当时",
+        "当年",
         "大概",
+        "担任",  # 由谁担任, 负责的是哪家: the role is asked, the verb names nothing
+        "出任",
+        "负责",
+        "冲刺",  # 冲刺科创板: a bid to list, said with a flourish
+        "这么",
+        "那么",
+        "这么多",
+        "那么多",
+        "有些",
+        "一些",
         "亿元",
         "万元",
         "港元",
@@ -177,6 +188,12 @@ ENGLISH_FUNCTION_WORDS = frozenset(
         # period check reads dates)
         "far",
         "along",
+        # currency and scale words: the figure's unit, which the number check reads
+        "yuan",
+        "rmb",
+        "renminbi",
+        "billion",
+        "million",
         "mid",
         "early",
         "late",

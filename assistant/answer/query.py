@@ -22,7 +22,7 @@ from assistant.answer.frame import (
 )
 from assistant.answer.lexicon import ENGLISH_FUNCTION_WORDS, GENERIC_TERMS
 from assistant.entities import Registry
-from assistant.text import has_cjk, normalise_for_match, simplified
+from assistant.text import normalise_for_match, question_language, simplified
 from assistant.tokenize import tokenize
 from assistant.vocabulary import Vocabulary
 
@@ -182,7 +182,10 @@ class Planner:
         metrics = tuple(self.metrics_in(norm))
         asks_who = any(contains(norm, w) for w in vocabulary.who_words) or bool(_WHICH_PERSON.search(norm))
         asks_quantity = any(contains(norm, w) for w in vocabulary.quantity_words if w not in _ONLY_OF_A_MEASURE)
-        if not asks_quantity and any(contains(norm, w) for w in _ONLY_OF_A_MEASURE):  # what is its revenue / its
+        why = bool(WHY.search(norm))  # "what was behind the growth" asks no figure of the growth
+        if (
+            not asks_quantity and not why and any(contains(norm, w) for w in _ONLY_OF_A_MEASURE)
+        ):  # what is its revenue / its
             asks_quantity = bool(metrics) or measured(attribute_reader(vocabulary).asked(norm))  # form factor
         if asks_who and "founded" in metrics:
             metrics = tuple(m for m in metrics if m != "founded") + ("founder",)
@@ -196,11 +199,11 @@ class Planner:
             and not asks_who
             and not ((asks_product or _KIND.search(norm)) and not asks_quantity)
             and not (list_ask and not counted)
-            and not (WHY.search(norm) and not asks_quantity)  # why it cannot buy HBM asks no figure of HBM
+            and not (why and not asks_quantity)  # why it cannot buy HBM asks no figure of HBM
         )
         return Query(
             text=question.strip(),
-            language="zh" if has_cjk(question) else "en",
+            language=question_language(question),
             companies=tuple(registry.mentions(question)),
             metrics=metrics,
             periods=tuple(self.periods_in(question)),
@@ -226,16 +229,22 @@ class Planner:
         """Content words the evidence must cover: not stopwords, metrics, periods, companies or generic words."""
         covered = self._covered
         terms: list[str] = []
-        chinese = has_cjk(question)
+        chinese = question_language(question) == "zh"  # "Why did MetaX's inventory climb to 7.77亿 yuan?" is English
         norm = normalise_for_match(question)
         phrases = " ".join(w for w in covered if " " in w and contains(norm, w))  # "gross margin", "first half"
-        for token in dict.fromkeys(tokenize(_QUESTION_WORDS.sub(" ", question))):
+        for token in dict.fromkeys(tokenize(WHY.sub(" ", _QUESTION_WORDS.sub(" ", question.lower())))):
             if token in GENERIC_TERMS or token in covered or token in self._alias_tokens or token in self._alias_text:
                 continue
             if token.isascii() and contains(phrases, token):
                 continue
             if _YEAR.fullmatch(token) or any(token in w for w in covered if len(token) >= 2 and not token.isascii()):
                 continue
+            if (
+                token.endswith("得")
+                and len(token) == 2
+                and any(w.startswith(token[0]) for w in covered if not w.isascii())
+            ):
+                continue  # 亏得 (亏得这么多): a measure word's verb with its complement particle
             if token.isascii() and not _english_key(token, question, chinese):
                 continue
             if not token.isascii() and len(token) < 2:
@@ -388,7 +397,9 @@ _EACH = re.compile(
 
 
 # Question words, cut out before segmenting so that 哪天上会 does not yield 天上.
-_QUESTION_WORDS = re.compile(r"哪天|哪一天|哪年|哪一年|哪个月|哪家|哪些|哪个|哪款|哪位|哪里|什么时候|什么|多少|是谁|谁")
+_QUESTION_WORDS = re.compile(
+    r"哪天|哪一天|哪年|哪一年|哪个月|哪家|哪些|哪个|哪款|哪一种|哪一类|哪种|哪类|哪项|哪位|哪里|什么时候|什么|多少|是谁|谁"
+)
 
 
 def _names(question: str) -> list[str]:
