@@ -12,12 +12,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from assistant import sources
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 from assistant.explorer import METRICS
 from assistant.text import has_cjk
 from assistant.types import Answer
+from assistant.view import view_of
 
 DISTRIBUTION = "gpu-assistant"
 """The installed distribution (pyproject's ``[project] name``) whose version ``--version`` prints."""
@@ -427,20 +427,23 @@ def _ui(args: argparse.Namespace) -> int:
 
 
 def format_answer(answer: Answer) -> str:
-    """Answer text followed by the numbered sources with their quotes."""
-    lines = [answer.text]
-    if answer.citations:
-        lines.append("")
-        lines.append("来源 / Sources:" if answer.language == "zh" else "Sources:")
-        zh = answer.language == "zh"
-        for c in answer.citations:
-            line = f"[{c.n}] {sources.title_of(c, zh)} — {', '.join(sources.byline_parts(c, zh))} {sources.link_of(c)}"
-            lines.append(line.rstrip())
-            lines.append(f"    “{c.quote}”")
-    check = answer.verification
-    if check is not None and check.checked:
-        status = "all supported" if check.ok else "UNSUPPORTED: " + ", ".join(check.unsupported)
-        lines.append(f"\nGrounding check: {check.checked} figures checked, {status}.")
+    """The answer as plain text (its parts from :mod:`assistant.view`, as Slack and the chat UI show them): the
+    heading, the answer's lines, one entry per cited document with its quotes, the grounding check. A calculation's
+    working is already among the answer's lines."""
+    shown = view_of(answer)
+    lines = [shown.heading] if shown.heading else []
+    lines += shown.lines
+    if shown.sources:
+        lines += ["", "来源 / Sources:" if shown.zh else "Sources:"]
+        for source in shown.sources:
+            numbers = "".join(f"[{n}]" for n in source.numbers)
+            lines.append(f"{numbers} {source.title} — {source.byline} {source.link}".rstrip())
+            several = len(source.quotes) > 1
+            lines += [f"    {f'[{q.n}] ' if several else ''}“{q.text}”" for q in source.quotes]
+    if shown.check is not None:
+        lines += ["", ("✓ " if shown.check.ok else "⚠ ") + shown.check.text]
+    if shown.author:
+        lines.append(shown.author)
     return "\n".join(lines)
 
 

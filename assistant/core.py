@@ -256,7 +256,7 @@ class Assistant:
         chinese = has_cjk(stripped)
         if not stripped:
             text = "请输入一个问题。" if chinese else "Please type a question (in Chinese or English)."
-            return Answer(text, True, language="zh" if chinese else "en")
+            return Answer(text, True, language="zh" if chinese else "en", input_problem=True)
         if len(stripped) > self.settings.max_question_chars:
             limit = self.settings.max_question_chars
             text = (
@@ -264,7 +264,7 @@ class Assistant:
                 if chinese
                 else f"The question is too long ({len(stripped)} characters; the limit is {limit}). Please shorten it."
             )
-            return Answer(text, True, language="zh" if chinese else "en")
+            return Answer(text, True, language="zh" if chinese else "en", input_problem=True)
         return None
 
     def _dense_query(self, query: Query) -> str:

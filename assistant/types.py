@@ -112,6 +112,7 @@ class Answer:
     verification: Any = None
     written_by: str = "offline"  # "offline" (quotes and calculator), "model" (checked LLM answer) or "fallback"
     lead: str = ""  # the first line when it states the answer's figure (what front ends show in bold)
+    input_problem: bool = False  # refused before searching: the question was empty or too long
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract printed by ``gpu-assistant ask --json``."""
@@ -124,5 +125,6 @@ class Answer:
             "verification": self.verification.to_json() if self.verification is not None else None,
             "written_by": self.written_by,
             "lead": self.lead,
+            "input_problem": self.input_problem,
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
         }

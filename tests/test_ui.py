@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -67,8 +68,21 @@ def working(messages: Any) -> str:
 
 
 def final_text(messages: Any) -> str:
-    """The answer message of a final ``/chat`` output (a list of messages) or a partial one (a string)."""
-    return messages if isinstance(messages, str) else messages[0]["content"]
+    """The answer message of a final ``/chat`` output (a list of messages, inside its ``lang`` wrapper) or a
+    partial one (a string)."""
+    return messages if isinstance(messages, str) else unwrapped(messages[0]["content"])
+
+
+def unwrapped(content: str) -> str:
+    """A final message's content inside the ``<div lang=…>`` that carries the answer's language."""
+    found = re.fullmatch(r'<div lang="(?:zh-CN|en)">\n\n(.*)\n\n</div>', content, re.DOTALL)
+    assert found, content
+    return found.group(1)
+
+
+def visible(markup: str) -> str:
+    """The text a reader sees of a chat message (tags dropped: the final one links its [n] and carries a lang)."""
+    return re.sub(r"<[^>]+>", "", markup).strip()
 
 
 def test_streams_the_answer_then_sources_and_a_calculator_step(app: Any) -> None:
@@ -78,8 +92,8 @@ def test_streams_the_answer_then_sources_and_a_calculator_step(app: Any) -> None
     partials = [out[0] for out in outputs if isinstance(out[0], str)]
     assert len(partials) >= 3, outputs  # the answer arrives line by line before the final messages
     assert all(len(a) < len(b) and b.startswith(a) for a, b in zip(partials, partials[1:], strict=False))
-    assert final_text(messages).startswith(partials[-1])
-    assert "2.45倍" in final_text(messages) and "[1]" in final_text(messages)
+    assert visible(final_text(messages)).startswith(visible(partials[-1]))  # the final answer extends what streamed
+    assert "2.45倍" in final_text(messages) and '<a class="ga-ref" href="#ga-a1-1">[1]</a>' in final_text(messages)
     step = working(messages)
     assert step.startswith('<details class="ga-working"><summary>∑')
     assert "8.27亿元 [1]" in step and "3.37亿元 [2]" in step and "**2.45倍**" in step
@@ -333,7 +347,7 @@ def test_an_answer_written_by_a_model_says_so_beside_its_check(tmp_path: Path, d
         messages, sources = client(demo).predict("壁仞科技2024年营收是多少？", api_name="/chat")
     finally:
         demo.close()
-    assert "3.37亿元[1]" in final_text(messages) and "55%" not in final_text(messages)
+    assert "3.37亿元[1]" in visible(final_text(messages)) and "55%" not in final_text(messages)
     assert "由语言模型撰写，已逐句核查（删除了1句无法核实的内容）" in sources
 
 
@@ -354,5 +368,5 @@ def test_an_answer_message_carries_its_own_sources_one_entry_per_document(assist
 def test_the_answers_figure_leads_in_bold(assistant: Assistant) -> None:
     handler = ChatHandler(assistant)
     answer = assistant.ask("壁仞科技2024年营收是多少？")
-    text = handler.messages(answer, "壁仞科技2024年营收是多少？")[0]["content"]
-    assert text.startswith("**壁仞科技2024年营收：3.37亿元 [1]**\n"), text
+    text = unwrapped(handler.messages(answer, "壁仞科技2024年营收是多少？")[0]["content"])
+    assert visible(text).startswith("**壁仞科技2024年营收：3.37亿元 [1]**\n"), text

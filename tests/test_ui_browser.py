@@ -165,8 +165,11 @@ def test_bad_input_keeps_the_typed_text_and_html_is_shown_as_text(page: Any, url
     box = page.locator("#ga-question textarea")
     box.fill("   ")
     page.keyboard.press("Enter")
+    box.fill("壁仞")
+    expect(page.locator("#ga-count")).to_have_text("2 / 2000")  # a live count under the box
     too_long = "壁" * 2001
     box.fill(too_long)
+    expect(page.locator("#ga-count.ga-over")).to_contain_text("2001 / 2000")  # marked before it is sent
     page.keyboard.press("Enter")
     expect(page.locator("#ga-question")).to_contain_text("问题太长（2001字，上限2000字）")
     assert box.input_value() == too_long
@@ -204,3 +207,34 @@ def test_each_answer_keeps_its_own_sources_under_it(page: Any) -> None:
     assert "15.38" not in first.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-sources-per-answer.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_a_citation_number_opens_its_answers_sources_at_the_quote(page: Any, width: int) -> None:
+    """Ask, follow up, then click the first answer's [1]: that answer's collapsed sources open and the quote it
+    cites is marked and scrolled into view (not the follow-up's quote, not a new tab)."""
+    expect = sync_api.expect
+    page.set_viewport_size({"width": width, "height": 900})
+    box = page.locator("#ga-question textarea")
+    chat = page.locator("#ga-chat")
+    box.fill("壁仞科技2024年营收是多少？")
+    page.keyboard.press("Enter")
+    expect(chat.locator("details.ga-cited")).to_have_count(1)
+    expect(box).to_be_editable()
+    box.fill("那净亏损呢？")
+    page.keyboard.press("Enter")
+    expect(chat.locator("details.ga-cited")).to_have_count(2)
+    expect(box).to_be_editable()
+    first = chat.locator("details.ga-cited").nth(0)
+    expect(first).not_to_have_attribute("open", "")
+    pages_before = len(page.context.pages)
+    chat.locator("a.ga-ref").first.click()
+    expect(first).to_have_attribute("open", "")
+    quote = first.locator(".ga-q.ga-hit")
+    expect(quote).to_have_count(1)
+    expect(quote).to_contain_text("营收为3.37亿元")
+    expect(quote).to_be_in_viewport()
+    assert quote.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 229, 138)"  # marked on screen
+    assert len(page.context.pages) == pages_before  # the link opened no tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ui-citation-{width}.png"), full_page=False)

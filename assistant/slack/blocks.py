@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from assistant import sources
-from assistant.calculator import render
-from assistant.types import Answer, Citation
+from assistant.types import Answer
+from assistant.view import View, view_of
 
 SECTION_LIMIT = 3000
 """Most characters Slack accepts in one section's text (and in one context element)."""
@@ -118,17 +117,19 @@ def _break_at(text: str, limit: int) -> int:
 
 
 def answer_message(answer: Answer) -> Message:
-    """The whole reply: answer sections, calculations, numbered sources, grounding check; and the text fallback."""
-    zh = answer.language == "zh"
-    extras = _calculation_blocks(answer, zh) + _source_blocks(answer.citations, zh) + _check_blocks(answer, zh)
-    text = escape(answer.text)
-    if answer.lead and answer.text.startswith(answer.lead + "\n"):  # the answer's figure first, in bold
-        text = f"*{escape(answer.lead)}*\n{escape(answer.text[len(answer.lead) + 1 :])}"
+    """The whole reply from the answer's parts (:mod:`assistant.view`, as the CLI and the chat UI show them):
+    heading and lines, each calculation's working, one source entry per document, the grounding check; and the
+    plain text fallback."""
+    shown = view_of(answer)
+    extras = _working_blocks(shown) + _source_blocks(shown) + _check_blocks(shown)
+    text = "\n".join(escape(line) for line in shown.lines)
+    if shown.heading:  # the answer's figure (or the refusal label) first, in bold
+        text = f"*{escape(shown.heading)}*\n{text}"
     sections = [_section(piece) for piece in split_text(text)] or [_section("…")]
     room = MAX_BLOCKS - len(extras)
     if len(sections) > room:
-        sections = sections[: room - 1] + [_section("…（回答过长，已截断）" if zh else "… (answer truncated)")]
-    return Message(_fallback(answer, zh), sections + extras)
+        sections = sections[: room - 1] + [_section("…（回答过长，已截断）" if shown.zh else "… (answer truncated)")]
+    return Message(_fallback(shown), sections + extras)
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -150,33 +151,30 @@ def _clip(text: str, limit: int) -> str:
     return split_text(text, limit - 1)[0] + "…"
 
 
-def _calculation_blocks(answer: Answer, zh: bool) -> list[dict[str, Any]]:
+def _working_blocks(shown: View) -> list[dict[str, Any]]:
     lines = []
-    for calc in answer.calculations:
-        line = f":abacus: {escape(calc.expression(answer.language))} = *{escape(render(calc.result, answer.language))}*"
-        steps = [f"{escape(name)}: {escape(render(q, answer.language))}" for name, q in calc.steps]
-        if steps:
-            line += "\n" + "; ".join(steps)
-        if calc.assumptions:
-            line += "\n" + ("假设：" if zh else "Assumptions: ") + escape("; ".join(calc.assumptions))
+    for work in shown.workings:
+        line = f"*{escape(work.title)}*\n{escape(work.expression)} = *{escape(work.result)}*"
+        line += "".join(f"\n{escape(name)}: {escape(value)}" for name, value in work.steps)
+        line += "".join(f"\n· {escape(o.name)}: {escape(o.shown)} {escape(o.origin)}" for o in work.operands)
+        if work.assumptions:
+            line += "\n" + ("假设：" if shown.zh else "Assumptions: ") + escape("; ".join(work.assumptions))
         lines.append(line)
     if len(lines) > CONTEXT_ELEMENTS:
         lines = lines[: CONTEXT_ELEMENTS - 1] + ["\n".join(lines[CONTEXT_ELEMENTS - 1 :])]
     return _context(lines)
 
 
-def _source_blocks(citations: list[Citation], zh: bool) -> list[dict[str, Any]]:
-    if not citations:
+def _source_blocks(shown: View) -> list[dict[str, Any]]:
+    if not shown.sources:
         return []
-    label = "*来源*" if zh else "*Sources*"
-    return _context(
-        [label] + [f"*[{c.n}]* {_link(sources.link_of(c), sources.title_of(c, zh))}{_byline(c, zh)}" for c in citations]
-    )
-
-
-def _byline(c: Citation, zh: bool) -> str:
-    parts = [escape(p) for p in sources.byline_parts(c, zh)]
-    return " — " + ", ".join(parts) if parts else ""
+    label = "*来源*" if shown.zh else "*Sources*"
+    entries = []
+    for source in shown.sources:
+        numbers = "".join(f"[{n}]" for n in source.numbers)
+        byline = f" — {escape(source.byline)}" if source.byline else ""
+        entries.append(f"*{numbers}* {_link(source.link, source.title)}{byline}")
+    return _context([label, *entries])
 
 
 def _link(url: str, title: str) -> str:
@@ -188,29 +186,18 @@ def _link(url: str, title: str) -> str:
     return f"<{safe}|{label}>"
 
 
-def _check_blocks(answer: Answer, zh: bool) -> list[dict[str, Any]]:
-    check = answer.verification
-    if check is None or not check.checked:
+def _check_blocks(shown: View) -> list[dict[str, Any]]:
+    if shown.check is None:
         return []
-    if check.ok:
-        text = (
-            f"已核对{check.checked}个数字，均有出处。"
-            if zh
-            else f"Grounding check: {check.checked} figures, all supported."
-        )
-        return _context([":white_check_mark: " + text])
-    missing = escape(", ".join(check.unsupported))
-    text = f"核对：以下数字找不到出处：{missing}" if zh else f"Grounding check: unsupported figures: {missing}"
-    return _context([":warning: " + text])
+    mark = ":white_check_mark: " if shown.check.ok else ":warning: "
+    return _context([mark + escape(shown.check.text)] + ([escape(shown.author)] if shown.author else []))
 
 
-def _fallback(answer: Answer, zh: bool) -> str:
-    lines = [escape(answer.text)]
-    if answer.citations:
-        lines.append("")
-        lines.append("来源：" if zh else "Sources:")
-        for c in answer.citations:
-            lines.append(
-                f"[{c.n}] {escape(sources.title_of(c, zh))}{_byline(c, zh)} {escape(sources.link_of(c))}".rstrip()
-            )
+def _fallback(shown: View) -> str:
+    lines = ([escape(shown.heading)] if shown.heading else []) + [escape(line) for line in shown.lines]
+    if shown.sources:
+        lines += ["", "来源：" if shown.zh else "Sources:"]
+        for source in shown.sources:
+            numbers = "".join(f"[{n}]" for n in source.numbers)
+            lines.append(f"{numbers} {escape(source.title)} — {escape(source.byline)} {escape(source.link)}".rstrip())
     return _clip("\n".join(lines), MAX_TEXT)

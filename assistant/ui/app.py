@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import logging
 import os
 import threading
@@ -18,6 +19,7 @@ from assistant.core import Assistant
 from assistant.errors import ConfigError, missing_extra
 from assistant.types import Answer
 from assistant.ui import facts, render
+from assistant.view import view_of
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -47,15 +49,60 @@ EXAMPLE_LABELS = [
 ]
 APOLOGY = "抱歉，处理这个问题时出错了，请稍后再试。Sorry, something went wrong while answering; please try again."
 INTRO = (
-    f"### {TITLE}\n"
+    f"# {TITLE}\n"
     "用中文或英文提问壁仞、摩尔线程、沐曦、寒武纪、海光、昇腾、燧原、天数智芯的财务与上市数据。每句回答都引用语料原文 "
-    "[n]，来源见右侧；语料里没有的，会直说没有。 · Ask in Chinese or English; every sentence quotes a source [n], "
-    "listed on the right. When the corpus does not know, the answer says so."
+    "[n]，点 [n] 即可看到所引原文；来源附在每个回答下方（宽屏时也列在右侧）；语料里没有的，会直说没有。 · Ask in "
+    "Chinese or English; every sentence quotes a source [n] (click it to see the quote). Sources sit under each answer "
+    "(and on the right on wide screens). When the corpus does not know, the answer says so."
 )
 
 
-# The page is Chinese first (Gradio writes lang="en"): screen readers and fonts pick Chinese voices and glyphs.
-_PAGE_LANGUAGE = "() => { document.documentElement.lang = 'zh-CN'; }"
+# A click on an answer's [n] opens that answer's sources block and marks the quote it cites (Gradio's chat would
+# otherwise open the link in a new tab; a closed <details> hides its target).
+_CITATION_LINKS = """
+document.addEventListener('click', (event) => {
+  const link = event.target.closest && event.target.closest('a.ga-ref');
+  if (!link) return;
+  const target = document.getElementById(link.getAttribute('href').slice(1));
+  event.preventDefault();
+  event.stopPropagation();
+  if (!target) return;
+  const block = target.closest('details');
+  if (block) block.open = true;
+  document.querySelectorAll('.ga-hit').forEach((e) => e.classList.remove('ga-hit'));
+  target.classList.add('ga-hit');
+  target.scrollIntoView({block: 'center'});
+}, true);
+"""
+# A live count of the question's characters under the box, marked once over the limit (the box keeps the text).
+_COUNTER = """
+const updateCount = () => {
+  const field = document.getElementById('ga-question');
+  const box = field && field.querySelector('textarea');
+  if (!box) return;
+  let counter = document.getElementById('ga-count');
+  if (!counter) {
+    counter = document.createElement('div');
+    counter.id = 'ga-count';
+    counter.setAttribute('aria-live', 'polite');
+    field.after(counter);
+  }
+  const n = box.value.trim().length;
+  const over = n > LIMIT;
+  const text = over ? `${n} / ${LIMIT} · 问题太长，请缩短 · too long` : `${n} / ${LIMIT}`;
+  if (counter.textContent !== text) counter.textContent = text;
+  counter.className = over ? 'ga-over' : '';
+};
+document.addEventListener('input', updateCount, true);
+setInterval(updateCount, 500);
+"""
+
+
+def page_script(max_chars: int) -> str:
+    """The page's script: html lang (the page is Chinese first; Gradio writes lang="en", and an English answer
+    carries its own lang), [n] links to quotes, the question's character counter."""
+    counter = _COUNTER.replace("LIMIT", str(int(max_chars)))
+    return f"() => {{ document.documentElement.lang = 'zh-CN'; {_CITATION_LINKS} {counter} }}"
 
 
 def require_gradio() -> Any:
@@ -87,6 +134,7 @@ class ChatHandler:
         # The bundled C embedder and the lazily loaded BM25 index are not documented as thread-safe; answering takes
         # tens of milliseconds of CPU, so one answer at a time costs little on two cores and rules out a data race.
         self._lock = threading.Lock()
+        self._answers = itertools.count(1)  # numbers each answer's anchors (its [n] links to its own quotes)
 
     def validate(self, message: str) -> Any:
         """Checked before the question joins the chat: an empty or over-long one is not sent, and the text typed
@@ -111,7 +159,7 @@ class ChatHandler:
                 if isinstance(item, Answer):
                     answer = item
                 else:
-                    yield render.answer_markdown(item, question, self.max_chars), gr.skip()
+                    yield render.answer_markdown(item), gr.skip()
             if answer is None:  # pragma: no cover - Assistant.stream always ends with an Answer
                 raise RuntimeError("the assistant returned no answer")
             yield self.messages(answer, question), self.sources(answer, question)
@@ -130,20 +178,23 @@ class ChatHandler:
             yield item
 
     def messages(self, answer: Answer, question: str) -> list[dict[str, Any]]:
-        """The final chat message: the answer, then a collapsed block per calculation (its working) and one with
-        the answer's own sources (plain <details>: Gradio's collapsible "thought" messages nest a button in a
-        button and carry an unlabeled one)."""
+        """The final chat message, in the answer's language (``lang``): the answer, whose [n] link to its quotes,
+        then a collapsed block per calculation (its working) and one with the answer's own sources (plain
+        <details>: Gradio's collapsible "thought" messages nest a button in a button and carry an unlabeled one)."""
         names = self.names if answer.language == "zh" else self.names_en
-        parts = [render.answer_markdown(answer, question, self.max_chars)]
-        parts += [render.calculation_details(calc, answer, names) for calc in answer.calculations]
+        anchor = f"ga-a{next(self._answers)}" if answer.citations else ""
+        parts = [render.answer_markdown(answer, anchor)]
+        parts += [render.calculation_details(work) for work in view_of(answer, names).workings]
         if answer.citations:  # this answer's own sources, under it (the side panel shows the latest answer's)
-            parts.append(render.sources_details(answer))
-        return [{"role": "assistant", "content": "\n\n".join(parts)}]
+            parts.append(render.sources_details(answer, anchor))
+        lang = "zh-CN" if answer.language == "zh" else "en"
+        content = "\n\n".join(parts)
+        return [{"role": "assistant", "content": f'<div lang="{lang}">\n\n{content}\n\n</div>'}]
 
     def sources(self, answer: Answer, question: str) -> str:
         """The sources panel HTML for the final answer."""
         names = self.names if answer.language == "zh" else self.names_en
-        return render.sources_html(answer, question, self.max_chars, names)
+        return render.sources_html(answer, names)
 
 
 def create_app(assistant: Assistant) -> gr.Blocks:
@@ -213,7 +264,8 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             body_text_color_subdued="#595959", body_text_color_subdued_dark="#c4c4c4", color_accent="#c2410c"
         )
     )
-    demo._deprecated_js = _PAGE_LANGUAGE
+    demo._deprecated_js = page_script(handler.max_chars)
+    demo._deprecated_css = render.CHAT_CSS  # page-wide: the chat's messages are outside the HTML panels' scope
     return demo
 
 

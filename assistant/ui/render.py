@@ -12,26 +12,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant import sources
-from assistant.answer.operands import period_text
-from assistant.answer.working import KIND_NAMES, OPERAND_NAMES, STEP_NAMES
-from assistant.calculator.ops import Calculation
-from assistant.calculator.render import render
 from assistant.numbers import parse_quantities
 from assistant.types import Answer, Citation
+from assistant.view import INPUT_PROBLEM, WORKING, Source, View, Working, view_of
 
-# Status marks from common text fonts (no emoji font needed): ∅ nothing found, ✎ fix the question, ∑ working.
-NOT_IN_CORPUS = ("∅ 语料库中没有答案", "∅ Not in the corpus")
-INPUT_PROBLEM = "✎"
-WORKING = "∑"
 RELIABILITY = {
     "primary": ("一手来源", "primary source"),
     "news": ("新闻报道", "news report"),
     "digest": ("摘要转述", "digest"),
     "user": ("用户提供", "user-supplied"),
 }
-_WORDS_ZH = {"cash": "现金", "burn": "亏损", "growth": "增长率", "rate": "汇率", "total": "总数", "part": "部分"}
-_DETAILS = {"start": ("起算日", "counted from"), "runs_out": ("资金约在此时耗尽", "the cash runs out in")}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_~<>])")
 _REASONS = {
     "primary": ("一手来源优先", "the primary source is preferred"),
@@ -64,6 +54,15 @@ CSS = """
 """
 
 
+# The quote an answer's [n] was clicked for, and the question's counter: styled page-wide (the chat and the box
+# are outside the HTML panels' CSS scope).
+CHAT_CSS = """
+.ga-q.ga-hit { background: #ffe58a; color: #111; outline: 2px solid #c2410c; border-radius: 2px; }
+#ga-count { font-size: 0.8rem; color: var(--body-text-color-subdued); text-align: right; padding: 0 0.5rem; }
+#ga-count.ga-over { color: #b91c1c; font-weight: 600; }
+"""
+
+
 def chat_markdown(text: str) -> str:
     """``text`` with Markdown's emphasis, code and tag characters escaped (the chat renders Markdown)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
@@ -75,17 +74,29 @@ def is_input_problem(question: str, max_chars: int) -> bool:
     return not stripped or len(stripped) > max_chars
 
 
-def answer_markdown(answer: Answer | str, question: str, max_chars: int) -> str:
-    """The chat message for an answer (or its text so far): refusals get a clear label on top."""
-    text = answer.text if isinstance(answer, Answer) else answer
-    if isinstance(answer, Answer) and answer.refused:
-        if is_input_problem(question, max_chars):
-            return f"{INPUT_PROBLEM} {chat_markdown(text)}"
-        label = NOT_IN_CORPUS[0 if answer.language == "zh" else 1]
-        return f"**{label}**\n{chat_markdown(text)}"
-    if isinstance(answer, Answer) and answer.lead and text.startswith(answer.lead + "\n"):
-        return f"**{chat_markdown(answer.lead)}**\n{chat_markdown(text[len(answer.lead) + 1 :])}"  # the answer first
-    return chat_markdown(text)
+def answer_markdown(answer: Answer | str, anchor: str = "") -> str:
+    """The chat message for an answer (or its text so far, while it streams): the heading of its parts (refusal
+    label, input note or the figure lead, in bold), then its lines; with ``anchor``, each ``[n]`` links to its
+    quote in the sources block under the answer (see :func:`sources_details`)."""
+    if not isinstance(answer, Answer):
+        return chat_markdown(answer)
+    shown = view_of(answer)
+    body = "\n".join(_linked(chat_markdown(line), anchor) for line in shown.lines)
+    if shown.heading == INPUT_PROBLEM:
+        return f"{INPUT_PROBLEM} {body}"
+    if shown.heading:
+        return f"**{_linked(chat_markdown(shown.heading), anchor)}**\n{body}"
+    return body
+
+
+_CITE = re.compile(r"\[(\d{1,3})\]")
+
+
+def _linked(line: str, anchor: str) -> str:
+    """``[n]`` as a link to quote n of the answer ``anchor`` names (a click opens the sources and marks it)."""
+    if not anchor:
+        return line
+    return _CITE.sub(lambda m: f'<a class="ga-ref" href="#{anchor}-{m.group(1)}">[{m.group(1)}]</a>', line)
 
 
 def placeholder_html() -> str:
@@ -103,63 +114,53 @@ def error_html() -> str:
     return f'<div class="ga-panel"><div class="ga-empty">{text}</div></div>'
 
 
-def sources_html(answer: Answer, question: str, max_chars: int, names: Mapping[str, str] | None = None) -> str:
-    """The sources panel for ``answer``: numbered sources, conflicting figures side by side, the grounding check.
+def sources_html(answer: Answer, names: Mapping[str, str] | None = None) -> str:
+    """The sources panel for ``answer``: numbered sources (one per document), conflicting figures side by side,
+    the grounding check.
 
     Args:
         answer: the final answer.
-        question: the question it answers (tells an input problem from a refusal).
-        max_chars: the question length limit.
         names: company and metric id → display name, for the conflict headings.
     """
-    zh = answer.language == "zh"
+    shown = view_of(answer)
+    zh = shown.zh
     if answer.refused:
-        return _refusal_html(answer, question, max_chars, zh)
-    documents = by_document(answer.citations)
-    parts = ['<div class="ga-panel">', f"<h3>{'来源' if zh else 'Sources'} ({len(documents)})</h3>", "<ol>"]
-    parts += [_source_html(cited, zh) for cited in documents]
+        return _refusal_html(answer, shown)
+    parts = ['<div class="ga-panel">', f"<h3>{'来源' if zh else 'Sources'} ({len(shown.sources)})</h3>", "<ol>"]
+    parts += [_source_html(source, zh) for source in shown.sources]
     parts.append("</ol>")
     if answer.conflicts:
         parts.append(f"<h3>{'来源数字不一致' if zh else 'Sources disagree'}</h3>")
         parts += [_conflict_html(c, answer.citations, names or {}, zh) for c in answer.conflicts]
-    parts.append(_check_html(answer, zh))
+    parts.append(_check_html(shown))
     parts.append("</div>")
     return "".join(parts)
 
 
-def _refusal_html(answer: Answer, question: str, max_chars: int, zh: bool) -> str:
-    if is_input_problem(question, max_chars):
+def _refusal_html(answer: Answer, shown: View) -> str:
+    zh = shown.zh
+    if answer.input_problem:
         body = f"{INPUT_PROBLEM} {html.escape(answer.text)}"
     else:
-        label = NOT_IN_CORPUS[0 if zh else 1]
         tail = "没有给出任何数字。" if zh else "No figure is stated."
-        body = f"<strong>{label}</strong><br>{html.escape(answer.text)}<br>{tail}"
+        body = f"<strong>{html.escape(shown.heading)}</strong><br>{html.escape(answer.text)}<br>{tail}"
     return f'<div class="ga-panel"><h3>{"来源" if zh else "Sources"}</h3><div class="ga-empty">{body}</div></div>'
 
 
-def by_document(citations: Sequence[Citation]) -> list[list[Citation]]:
-    """The citations grouped by the document they quote, in order of first citation: one source entry per
-    document, however many of its sentences the answer quotes."""
-    groups: dict[str, list[Citation]] = {}
-    for c in citations:
-        groups.setdefault(c.doc_id, []).append(c)
-    return list(groups.values())
-
-
-def _source_html(cited: list[Citation], zh: bool) -> str:
-    c = cited[0]
-    title = html.escape(sources.title_of(c, zh))
-    url = sources.link_of(c)
+def _source_html(source: Source, zh: bool) -> str:
+    title = html.escape(source.title)
+    url = source.link
     head = f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
-    meta = [html.escape(part) for part in sources.byline_parts(c, zh)]
-    if c.reliability:
-        label = RELIABILITY.get(c.reliability, (c.reliability, c.reliability))[0 if zh else 1]
-        badge = f'<span class="ga-badge ga-badge-{html.escape(c.reliability)}">{html.escape(label)}</span>'
+    meta = [html.escape(source.byline)]
+    if source.reliability:
+        label = RELIABILITY.get(source.reliability, (source.reliability, source.reliability))[0 if zh else 1]
+        badge = f'<span class="ga-badge ga-badge-{html.escape(source.reliability)}">{html.escape(label)}</span>'
         meta.append(badge)
-    numbers = "".join(f"[{q.n}]" for q in cited)
+    numbers = "".join(f"[{n}]" for n in source.numbers)
+    several = len(source.quotes) > 1
     quotes = "".join(
-        f'<blockquote class="ga-quote" id="ga-src-{q.n}">{_mark_n(q, cited)}{highlight(q.quote)}</blockquote>'
-        for q in cited
+        f'<blockquote class="ga-quote" id="ga-src-{q.n}">{_mark_n(q.n, several)}{highlight(q.text)}</blockquote>'
+        for q in source.quotes
     )
     return (
         f'<li class="ga-source"><div><span class="ga-n">{numbers}</span>{head}</div>'
@@ -167,39 +168,40 @@ def _source_html(cited: list[Citation], zh: bool) -> str:
     )
 
 
-def _mark_n(c: Citation, cited: list[Citation]) -> str:
+def _mark_n(n: int, several: bool) -> str:
     """A quote's own number, when its document gives the answer more than one quote."""
-    return f'<span class="ga-n">[{c.n}]</span>' if len(cited) > 1 else ""
+    return f'<span class="ga-n">[{n}]</span>' if several else ""
 
 
-def sources_markdown(answer: Answer) -> str:
-    """The answer's own sources as a chat message (kept under the answer, so an earlier answer's [n] still finds
-    its source): one entry per document, its quotes below it."""
-    zh = answer.language == "zh"
+def sources_markdown(answer: Answer, anchor: str = "") -> str:
+    """The answer's own sources as Markdown (kept under the answer, so an earlier answer's [n] still finds its
+    source): one entry per document, its quotes below it, each quote an anchor its ``[n]`` links to."""
+    shown = view_of(answer)
     lines = []
-    for cited in by_document(answer.citations):
-        c = cited[0]
-        numbers = "".join(f"[{q.n}]" for q in cited)
-        title = chat_markdown(sources.title_of(c, zh))
-        url = sources.link_of(c)
-        head = f"[{title}]({url.replace(')', '%29')})" if url else title
-        lines.append(f"**{numbers}** {head} — {chat_markdown(', '.join(sources.byline_parts(c, zh)))}")
-        lines += [f"> {'[' + str(q.n) + '] ' if len(cited) > 1 else ''}{chat_markdown(q.quote)}" for q in cited]
+    for source in shown.sources:
+        numbers = "".join(f"[{n}]" for n in source.numbers)
+        title = chat_markdown(source.title)
+        head = f"[{title}]({source.link.replace(')', '%29')})" if source.link else title
+        lines.append(f"**{numbers}** {head} — {chat_markdown(source.byline)}")
+        several = len(source.quotes) > 1
+        for q in source.quotes:
+            text = f"{'[' + str(q.n) + '] ' if several else ''}{chat_markdown(q.text)}"
+            lines.append(f'> <span class="ga-q" id="{anchor}-{q.n}">{text}</span>' if anchor else f"> {text}")
         lines.append("")
     return "\n".join(lines).strip()
 
 
-def calculation_details(calc: Calculation, answer: Answer, names: Mapping[str, str] | None = None) -> str:
+def calculation_details(work: Working) -> str:
     """A calculation's working as a collapsed ``<details>`` block to append to the answer's chat message."""
-    title, body = calculation_title(calc, answer.language), calculation_markdown(calc, answer, names)
-    return f'<details class="ga-working"><summary>{title}</summary>\n\n{body}\n\n</details>'
+    return f'<details class="ga-working"><summary>{work.title}</summary>\n\n{working_markdown(work)}\n\n</details>'
 
 
-def sources_details(answer: Answer) -> str:
+def sources_details(answer: Answer, anchor: str = "") -> str:
     """The answer's sources as a collapsed ``<details>`` block to append to its chat message."""
-    count = len(by_document(answer.citations))
+    count = len(view_of(answer).sources)
     summary = f"来源 · {count}篇" if answer.language == "zh" else f"Sources · {count}"
-    return f'<details class="ga-cited"><summary>{summary}</summary>\n\n{sources_markdown(answer)}\n\n</details>'
+    body = sources_markdown(answer, anchor)
+    return f'<details class="ga-cited"><summary>{summary}</summary>\n\n{body}\n\n</details>'
 
 
 def highlight(quote: str) -> str:
@@ -243,110 +245,28 @@ def _conflict_html(
     )
 
 
-def _check_html(answer: Answer, zh: bool) -> str:
-    check = answer.verification
-    if check is None or not check.checked:
+def _check_html(shown: View) -> str:
+    if shown.check is None:
         return ""
-    if check.ok:
-        text = (
-            f"✓ 核对：{check.checked}个数字均出自所引原文或本次计算"
-            if zh
-            else f"✓ Grounding check: all {check.checked} figures are in a cited quote or this turn's working"
-        )
-    else:
-        missing = "、".join(check.unsupported) if zh else ", ".join(check.unsupported)
-        text = f"⚠ 核对：未找到依据的数字：{missing}" if zh else f"⚠ Grounding check: unsupported figures: {missing}"
-    return f'<p class="ga-check">{html.escape(text)}</p>' + _author_html(answer, zh)
+    text = ("✓ " if shown.check.ok else "⚠ ") + shown.check.text
+    author = f'<p class="ga-author">{html.escape(shown.author)}</p>' if shown.author else ""
+    return f'<p class="ga-check">{html.escape(text)}</p>{author}'
 
 
-def _author_html(answer: Answer, zh: bool) -> str:
-    """Who wrote the answer on screen: the language model (checked) or the sources' own sentences (fallback)."""
-    removed = len(answer.verification.removed) if answer.verification is not None else 0
-    if answer.written_by == "model":
-        text = "✍️ 由语言模型撰写，已逐句核查" if zh else "✍️ Written by the language model, checked sentence by sentence"
-        if removed:
-            text += f"（删除了{removed}句无法核实的内容）" if zh else f" ({removed} unverifiable removed)"
-    elif answer.written_by == "fallback":
-        text = "📄 语言模型的回答未能使用，显示的是来源原句"
-        if not zh:
-            text = "📄 The model's answer was not used: source quotes"
-    else:
-        return ""
-    return f'<p class="ga-author">{html.escape(text)}</p>'
-
-
-def calculation_title(calc: Calculation, language: str) -> str:
-    """The title of the collapsible calculator message: ``∑ 计算过程：倍数 = 前者 ÷ 后者``."""
-    zh = language == "zh"
-    name = KIND_NAMES.get(calc.kind, (calc.kind, calc.kind))[0 if zh else 1]
-    return f"{WORKING} 计算过程：{name}" if zh else f"{WORKING} Calculation: {name}"
-
-
-def calculation_markdown(calc: Calculation, answer: Answer, names: Mapping[str, str] | None = None) -> str:
-    """The calculator's working as Markdown: expression and result, operands with their ``[n]``, assumptions.
-
-    Args:
-        calc: one of ``answer.calculations``.
-        answer: the answer it belongs to (language, citations, assumption lines).
-        names: company and metric id → display name, for the operand names.
-    """
-    zh = answer.language == "zh"
-    lang = "zh" if zh else "en"
-    result = render(calc.result, lang)
-    expression = calc.formula if calc.kind == "expression" else calc.expression(lang)
-    lines = [f"**{'算式' if zh else 'Expression'}:** {chat_markdown(expression)} = **{chat_markdown(result)}**"]
-    for name, q in calc.steps:
-        shown = STEP_NAMES.get(name, (name, name))[0 if zh else 1]
-        lines.append(f"- {chat_markdown(shown)}: {chat_markdown(render(q, lang))}")
-    for key, value in calc.details.items():
-        shown = _DETAILS.get(key, (key, key))[0 if zh else 1]
-        value = "–".join(period_text(part, zh) for part in str(value).split("–"))
-        lines.append(f"- {chat_markdown(shown)}: {chat_markdown(value)}")
-    if calc.operands:
+def working_markdown(work: Working) -> str:
+    """A calculation's working as Markdown: expression and result, each step, operands with their ``[n]``,
+    assumptions."""
+    zh = work.title.startswith(f"{WORKING} 计算")
+    result = f"{chat_markdown(work.expression)} = **{chat_markdown(work.result)}**"
+    lines = [f"**{'算式' if zh else 'Expression'}:** {result}"]
+    lines += [f"- {chat_markdown(name)}: {chat_markdown(value)}" for name, value in work.steps]
+    if work.operands:
         lines.append(f"\n**{'数据' if zh else 'Operands'}:**")
-        lines += [_operand_line(o, answer.citations, zh, lang, names or {}) for o in calc.operands]
-    assumptions = _assumptions(calc, answer, zh)
-    if assumptions:
+        lines += [f"- {chat_markdown(o.name)}: {chat_markdown(o.shown)} {o.origin}" for o in work.operands]
+    if work.assumptions:
         lines.append(f"\n**{'假设' if zh else 'Assumptions'}:**")
-        lines += [f"- {chat_markdown(a)}" for a in assumptions]
+        lines += [f"- {chat_markdown(a)}" for a in work.assumptions]
     return "\n".join(lines)
-
-
-def operand_name(name: str, zh: bool, names: Mapping[str, str] | None = None) -> str:
-    """A calculator operand's name for display: ``biren rd 2022–2025H1`` → ``壁仞科技 研发 2022–2025H1``."""
-    if zh and name in OPERAND_NAMES:
-        return OPERAND_NAMES[name]
-    words = []
-    for word in name.split():
-        if names and word in names:
-            words.append(names[word])
-        else:
-            words.append(_WORDS_ZH.get(word, period_text(word, True)) if zh else period_text(word, False))
-    return " ".join(words)
-
-
-def _operand_line(operand: Any, citations: Sequence[Citation], zh: bool, lang: str, names: Mapping[str, str]) -> str:
-    name = operand_name(operand.name, zh, names)
-    shown = operand.quantity.text or render(operand.quantity, lang)
-    n = operand.citation
-    if n is None and operand.quote:
-        n = next((c.n for c in citations if c.quote == operand.quote), None)
-    if n is not None:
-        where = f"[{n}]"
-    elif operand.name == "burn period":
-        where = "（由期间推出）" if zh else "(from the period)"
-    else:
-        where = "（问题中给出）" if zh else "(given in the question)"
-    return f"- {chat_markdown(name)}: {chat_markdown(shown)} {where}"
-
-
-def _assumptions(calc: Calculation, answer: Answer, zh: bool) -> list[str]:
-    """The answer's own "假设：" lines for a Chinese answer (the calculation keeps English ones)."""
-    if zh:
-        own = [line.removeprefix("假设：") for line in answer.text.splitlines() if line.startswith("假设：")]
-        if own:
-            return own
-    return list(calc.assumptions)
 
 
 def footer_html(info: Mapping[str, Any], indexed: str) -> str:
