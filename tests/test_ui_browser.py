@@ -178,6 +178,7 @@ def test_bad_input_keeps_the_typed_text_and_html_is_shown_as_text(page: Any, url
     box.fill('<img src="/pixel.png"> 壁仞科技<b>2024年营收</b>是多少？')
     page.keyboard.press("Enter")
     expect(chat).to_contain_text("3.37亿元")  # answered as if typed plainly
+    expect(page.locator("#ga-count")).to_have_text("0 / 2000")  # the sent question left the box
     expect(chat).to_contain_text('<img src="/pixel.png"> 壁仞科技<b>2024年营收</b>是多少？')
     expect(chat.locator("img[src$='pixel.png']")).to_have_count(0)
     assert not [u for u in requested if u.endswith("pixel.png")]

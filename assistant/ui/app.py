@@ -85,7 +85,7 @@ const updateCount = () => {
     counter = document.createElement('div');
     counter.id = 'ga-count';
     counter.setAttribute('aria-live', 'polite');
-    field.after(counter);
+    field.appendChild(counter);
   }
   const n = box.value.trim().length;
   const over = n > LIMIT;
