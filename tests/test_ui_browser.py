@@ -5,6 +5,7 @@ Screenshots are written to ``tests/artifacts/`` (ignored by git).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,8 +119,9 @@ def test_the_facts_tab_charts_a_companys_figures_and_a_point_opens_its_quote(pag
 AXE = Path(__file__).resolve().parent / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _axe_violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now."""
+def _axe_violations(page: Any, record: str = "") -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (every violation, of any impact, is
+    written to ``tests/artifacts/axe-<record>.json`` when ``record`` names the view)."""
     if not AXE.exists():
         if os.environ.get("ASSISTANT_REQUIRE_AXE"):
             pytest.fail(f"axe-core is missing at {AXE}: npm install --prefix tests/.node axe-core@4")
@@ -129,6 +131,9 @@ def _axe_violations(page: Any) -> list[dict[str, Any]]:
         "async () => (await axe.run(document)).violations.map(v => ({id: v.id, impact: v.impact, "
         "nodes: v.nodes.map(n => n.target.join(' '))}))"
     )
+    if record:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"axe-{record}.json").write_text(json.dumps(found, indent=1, ensure_ascii=False), "utf-8")
     return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
@@ -142,16 +147,16 @@ def test_no_serious_accessibility_violations_after_an_answer_and_on_the_facts_ta
     page.keyboard.press("Enter")
     expect(page.locator("#ga-sources li.ga-source").first).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
-    assert _axe_violations(page) == []
+    assert _axe_violations(page, f"answer-{width}") == []
     expect(page.locator("#ga-question textarea")).to_be_editable()
     page.locator("#ga-question textarea").fill("壁仞研发支出是营收的几倍？")  # a calculation: its working, opened
     page.keyboard.press("Enter")
     page.locator("#ga-chat").get_by_text("∑ 计算过程：倍数 = 前者 ÷ 后者").click()
     expect(page.locator("#ga-chat details.ga-working strong", has_text="算式")).to_be_visible()
-    assert _axe_violations(page) == []
+    assert _axe_violations(page, f"working-{width}") == []
     page.get_by_role("tab", name="数据 · Facts").click()
     expect(page.locator("#ga-facts svg")).to_have_count(1)
-    assert _axe_violations(page) == []
+    assert _axe_violations(page, f"facts-{width}") == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"ui-axe-facts-{width}.png"), full_page=False)
 

@@ -334,7 +334,7 @@ def _facts_tab(gr: Any, handler: FactsHandler) -> None:
     )
     company.change(handler.company, [company, metrics], pane, api_name="facts")
     metrics.change(handler.company, [company, metrics], pane, api_name=False)
-    gr.Markdown("#### 跨公司对比 · Compare companies")
+    gr.Markdown("## 跨公司对比 · Compare companies")
     with gr.Row():
         metric = gr.Dropdown(handler.metrics, value="revenue", label="指标 · Metric", elem_id="ga-compare-metric")
         period = gr.Textbox(value="2024", label="期间 · Period (2024, 2025H1, 2025-9M)", elem_id="ga-compare-period")

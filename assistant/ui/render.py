@@ -32,7 +32,7 @@ _REASONS = {
 
 CSS = """
 .ga-panel { font-size: 0.92rem; line-height: 1.45; }
-.ga-panel h3 { font-size: 1rem; margin: 0.2rem 0 0.6rem; }
+.ga-panel h2 { font-size: 1rem; margin: 0.2rem 0 0.6rem; }
 .ga-panel ol { padding-left: 0; list-style: none; margin: 0; }
 .ga-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.5rem 0.7rem;
   margin-bottom: 0.6rem; }
@@ -102,7 +102,7 @@ def _linked(line: str, anchor: str) -> str:
 def placeholder_html() -> str:
     """The sources panel before the first answer."""
     return (
-        '<div class="ga-panel"><h3>来源 · Sources</h3><div class="ga-empty">'
+        '<div class="ga-panel"><h2>来源 · Sources</h2><div class="ga-empty">'
         "回答的来源会显示在这里：标题、发布方、日期、链接和原文引文。<br>"
         "The sources of each answer appear here: title, publisher, date, link and the quoted span.</div></div>"
     )
@@ -126,11 +126,11 @@ def sources_html(answer: Answer, names: Mapping[str, str] | None = None) -> str:
     zh = shown.zh
     if answer.refused:
         return _refusal_html(answer, shown)
-    parts = ['<div class="ga-panel">', f"<h3>{'来源' if zh else 'Sources'} ({len(shown.sources)})</h3>", "<ol>"]
+    parts = ['<div class="ga-panel">', f"<h2>{'来源' if zh else 'Sources'} ({len(shown.sources)})</h2>", "<ol>"]
     parts += [_source_html(source, zh) for source in shown.sources]
     parts.append("</ol>")
     if answer.conflicts:
-        parts.append(f"<h3>{'来源数字不一致' if zh else 'Sources disagree'}</h3>")
+        parts.append(f"<h2>{'来源数字不一致' if zh else 'Sources disagree'}</h2>")
         parts += [_conflict_html(c, answer.citations, names or {}, zh) for c in answer.conflicts]
     parts.append(_check_html(shown))
     parts.append("</div>")
@@ -144,7 +144,7 @@ def _refusal_html(answer: Answer, shown: View) -> str:
     else:
         tail = "没有给出任何数字。" if zh else "No figure is stated."
         body = f"<strong>{html.escape(shown.heading)}</strong><br>{html.escape(answer.text)}<br>{tail}"
-    return f'<div class="ga-panel"><h3>{"来源" if zh else "Sources"}</h3><div class="ga-empty">{body}</div></div>'
+    return f'<div class="ga-panel"><h2>{"来源" if zh else "Sources"}</h2><div class="ga-empty">{body}</div></div>'
 
 
 def _source_html(source: Source, zh: bool) -> str:
