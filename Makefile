@@ -15,8 +15,12 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-setup: $(BIN)/python
+setup: $(VENV)/.installed-ui
+
+# Installed once, and again only when pyproject.toml changes (a later `make run` starts the chat at once).
+$(VENV)/.installed-ui: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[ui]"
+	touch $@
 
 setup-dev: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0

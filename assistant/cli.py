@@ -260,7 +260,9 @@ def _facts(args: argparse.Namespace) -> int:
         raise ConfigError(f"Unknown metric {unknown[0]!r}. Choose from: {', '.join(METRICS)}.")
     rows = explorer.fact_rows(assistant.store, found[0], args.metric or METRICS)
     zh = has_cjk(args.company)
-    print(explorer.as_csv(rows) if args.csv else explorer.as_table(rows, zh), end="" if args.csv else "\n")
+    company = assistant.registry[found[0]]
+    table = explorer.as_table(rows, zh, company.name_zh if zh else company.name_en)
+    print(explorer.as_csv(rows) if args.csv else table, end="" if args.csv else "\n")
     return 0
 
 

@@ -137,11 +137,19 @@ def as_csv(rows: list[FactRow]) -> str:
     return out.getvalue()
 
 
-def as_table(rows: list[FactRow], zh: bool = False) -> str:
-    """The rows as an aligned text table for a terminal (conflicting values marked ≠, the preferred one ✓)."""
+def as_table(rows: list[FactRow], zh: bool = False, name: str = "") -> str:
+    """The rows as an aligned text table for a terminal, under a line naming the company and counting figures and
+    sources (conflicting values marked ≠, the preferred one ✓)."""
     if not rows:
         return "语料中没有这家公司的相关数字。" if zh else "The corpus states no such figures for this company."
-    lines = []
+    sources = len({r.source_id or r.doc_id for r in rows})
+    if zh:
+        head = f"{name}：{len(rows)}个来源数字，来自{sources}个来源（≠ 与其他来源不一致，✓ 采用的数值）"
+        columns = ("指标", "期间", "数字", "", "来源")
+    else:
+        head = f"{name}: {len(rows)} stated figures from {sources} sources (≠ another source disagrees, ✓ preferred)"
+        columns = ("metric", "period", "figure", "", "source")
+    lines = [head.lstrip("：: "), f"{columns[0]:<12} {columns[1]:<22} {columns[2]:<24} {columns[3]:<2} {columns[4]}"]
     for r in rows:
         figure = r.stated if zh else r.english()
         lines.append(

@@ -92,7 +92,8 @@ def test_the_facts_command_prints_the_table_or_the_csv(
 ) -> None:
     store = str(assistant.settings.store)
     assert main(["facts", "燧原", "--store", store, "--embedder", "fake", "--metric", "net_loss"]) == 0
-    table = capsys.readouterr().out.splitlines()
+    head, columns, *table = capsys.readouterr().out.splitlines()
+    assert head.startswith("燧原科技：2个来源数字，来自2个来源") and columns.split()[:3] == ["指标", "期间", "数字"]
     assert len(table) == 2 and all("2024年" in line for line in table)
     assert "15.10亿元" in table[0] and "✓" in table[0] and "16.30亿元" in table[1] and "≠" in table[1]
     assert main(["facts", "enflame", "--store", store, "--embedder", "fake", "--csv"]) == 0

@@ -382,6 +382,7 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
         best = next((c for c in found if any(contains(normalise_for_match(c.text), w) for w in words)), None)
         if best is not None and best not in chosen and len(chosen) < MAX_SENTENCES:
             chosen.append(best)
+    chosen += _items_of_the_source(query, found, chosen)
     # "到底是多少" / "do the reports agree": the asker expects sources to differ, so other figures count
     doubted = bool(_DOUBTED.search(normalise_for_match(query.text))) or query.wants_date  # sources' dates differ
     floor = chosen[0].score - (4.0 if doubted else 1.5)
@@ -413,6 +414,37 @@ def select(query: Query, found: list[Candidate], metrics: Mapping[str, tuple[str
                 continue
             chosen.append(cand)
     return _each_product(query, found, chosen)
+
+
+MAX_ITEMS = 6
+
+
+def listed_one_per_sentence(query: Query, found: list[Candidate]) -> list[Candidate]:
+    """For a list question no single sentence enumerates: the best source's sentences that each name another
+    product (at least two of them), or none."""
+    if not found:
+        return []
+    items = [found[0], *_items_of_the_source(query, found, found[:1])]
+    return items if len(items) >= 2 else []
+
+
+def _items_of_the_source(query: Query, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+    """A list asked for ("哪些", "which chips") that its best source gives one item per sentence (950PR … 2026年第一
+    季度推出. 950DT … 960 …): that source's sentences scoring as well as the best one, each naming a product not yet
+    named, in the source's order."""
+    if not (query.asks_list or query.asks_product) or query.wants_number:
+        return []
+    top = chosen[0]
+    items = [
+        c
+        for c in found
+        if c not in chosen
+        and c.hit.doc_id == top.hit.doc_id
+        and c.score >= top.score - 0.5
+        and set(other_products(query, c.text)) - set(products_named(query, chosen))
+    ]
+    items = items[: MAX_ITEMS - len(chosen)]
+    return sorted(items, key=lambda c: (c.hit.chunk_id, c.start)) if items else []
 
 
 def _each_product(query: Query, found: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:

@@ -93,7 +93,7 @@ _ORG_EN = re.compile(
 _LEADING = re.compile(
     r"^([\u4e00-\u9fff]{2,10}?)(?=\d|的|有|是|在|和|与|为|将|今年|去年|明年|上半年|下半年|前三|第|一季|二季|三季|四季"
     r"|截至|截止|大约|大約|说|說|向|给|給|跟|把|被|这|這|那|此次|本次|也|还|還|已经|已經|曾|最近|近期|目前|当年|當年"
-    r"|如何|怎么|怎麼)"
+    r"|如何|怎么|怎麼|计划|計劃|拟|擬|准备|準備|预计|預計)"
 )
 # 智芯未来首款芯片的…: the name is 智芯未来, the rest is what of it the question asks about.
 _GENERIC_TAIL = re.compile(r"(?:首款|首颗|第一款|最新款?|新款|旗下|自研)?(?:芯片|产品|显卡|处理器|加速卡|服务器)$")
@@ -260,11 +260,35 @@ def label_part(label: str) -> str:
     return (m.group(1) or "") if m else "?"
 
 
-def period_mismatch(ask: PeriodAsk, stated: tuple[str, ...], undated_year: int | None = None) -> bool:
+# A span of years a question asks about: 2026 to 2028, 2022至2024年, 2021-2023.
+_YEAR_SPAN = re.compile(r"(20\d\d)\s*年?\s*(?:to|through|until|至|到|-|–|—|~)\s*(20\d\d)")
+
+
+def event_span(question: str, labels: tuple[str, ...]) -> tuple[int, int] | None:
+    """The years an event question (who, which, when …) asks about, as a closed span: a range it writes, or the
+    one year it names (a date in 2026年第一季度 is in 2026); None when it names no year."""
+    m = _YEAR_SPAN.search(question)
+    if m:
+        low, high = sorted((int(m.group(1)), int(m.group(2))))
+        return low, high
+    years = {label[:4] for label in labels if label[:4].isdigit()}
+    if len(years) == 1:
+        year = int(next(iter(years)))
+        return year, year
+    return None
+
+
+def period_mismatch(
+    ask: PeriodAsk, stated: tuple[str, ...], undated_year: int | None = None, span: tuple[int, int] | None = None
+) -> bool:
     """True when a sentence's periods cannot answer the asked period. ``undated_year``: the year a sentence that
-    states no year speaks of (an event question's article year: "8日的说明会上" in a 2024 article is 2024's)."""
+    states no year speaks of (an event question's article year: "8日的说明会上" in a 2024 article is 2024's).
+    ``span``: for an event question, the years it asks about (2026 to 2028): any date within them answers."""
     if undated_year and not any(not _DAY_OR_MONTH.match(s) for s in stated):
         stated = (*stated, str(undated_year))
+    if span is not None:
+        dated = [int(s[:4]) for s in stated if s[:4].isdigit()]
+        return not dated or not any(span[0] <= y <= span[1] for y in dated)
     stated_days = {s for s in stated if _DAY.fullmatch(s)}
     if ask.days and stated_days and not stated_days & set(ask.days):
         return True

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.attributes import attribute_reader, normalised, word_in
-from assistant.answer.frame import period_mismatch, product_codes, published_before, sentence_periods
+from assistant.answer.frame import event_span, period_mismatch, product_codes, published_before, sentence_periods
 from assistant.answer.ordinals import ordinal
 from assistant.answer.people import chinese_name_in, pinyin_names
 from assistant.answer.query import WHY, Query
@@ -43,10 +43,11 @@ def paragraph_before(hit: Hit, start: int) -> str:
     return hit.text[line_start:start]
 
 
-def section_before(hit: Hit, start: int, limit: int = 300) -> str:
-    """Up to ``limit`` characters of the chunk before the sentence, from the last heading or blank line on."""
+def section_before(hit: Hit, start: int, limit: int = 300, paragraph: bool = True) -> str:
+    """Up to ``limit`` characters of the chunk before the sentence, from its paragraph's start (a blank line) or,
+    with ``paragraph`` False, from its section's heading on."""
     text = hit.text[max(0, start - limit) : start]
-    cut = max(text.rfind("\n\n"), text.rfind("\n#"))
+    cut = max(text.rfind("\n\n") if paragraph else -1, text.rfind("\n#"))
     return text[cut + 1 :] if cut >= 0 else text
 
 
@@ -146,7 +147,8 @@ class Gate:
             periods += _periods_before(paragraph_before(hit, start), hit, text)  # paragraph's; an event of its year
         if not periods and asks_why(query):  # a reason stated once for the period its section or source is about
             periods = sentence_periods(f"{section_heading(hit, start)} {hit.metadata.get('title', '')}", None)
-        if period_mismatch(query.period, periods, undated):
+        span = event_span(query.text, query.period.labels) if event and not query.period.days else None
+        if period_mismatch(query.period, periods, undated, span):
             return Verdict(False, "period", about)
         if published_before(query.period, str(hit.metadata.get("published", ""))):
             return Verdict(False, "period", about)
@@ -154,14 +156,20 @@ class Gate:
         absent = self.missing_term(query, norm, context)
         if absent:
             return Verdict(False, absent, about)
-        if query.asks_list and not (
-            _ENUMERATES.search(text) or ordinal(text) or _IN_SEQUENCE.search(text)
+        if (
+            query.asks_list
+            and not query.items_apart
+            and not (_ENUMERATES.search(text) or ordinal(text) or _IN_SEQUENCE.search(text))
         ):  # "哪几块": naming one thing lists none
             return Verdict(False, "list", about)  # (checked after the frame, so a summary may still quote it)
         if query.language != "zh":
             earlier = normalise_for_match(hit.text[max(0, start - _EARLIER) : start])
         else:  # a reason often points back (出售资产的目的是…): the sentences before it in its section count
-            earlier = normalise_for_match(section_before(hit, start)) if asks_why(query) else ""
+            # (and a list given one item per sentence is introduced before its items: 公布了…加速卡路线图)
+            if query.items_apart:
+                earlier = normalise_for_match(section_before(hit, start, paragraph=False))
+            else:
+                earlier = normalise_for_match(section_before(hit, start)) if asks_why(query) else ""
         covers = answers_product or self._covers_question(query, f"{earlier} {norm}")
         if not covers:  # (a sentence naming the asked product and another one answers "which card" by its type)
             return Verdict(False, "terms", about)

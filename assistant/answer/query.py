@@ -64,6 +64,7 @@ class Query:
     asks_count: int = 1  # how many it asks for ("哪两款", "which two chips")
     asks_person: bool = False  # 谁, 哪位, who, which executive: the answer names a person (or an organisation)
     asks_list: bool = False  # 哪些, 哪几块, which chips, what are the: the answer lists several items
+    items_apart: bool = False  # a list question answered by one item per sentence (no enumeration required)
 
     @property
     def main_metrics(self) -> tuple[str, ...]:

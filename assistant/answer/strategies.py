@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answer import calculate, extractive, notes, working
@@ -82,6 +82,9 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
             (c for part in context.planner.parts(query) for c in extractive.candidates(part, hits, context.gate)),
             key=lambda c: -c.score,
         )
+    if not found and query.asks_list:  # a list its source gives one item per sentence (…950PR… …950DT…)
+        relaxed = replace(query, items_apart=True)
+        found = extractive.listed_one_per_sentence(query, extractive.candidates(relaxed, hits, context.gate))
     metrics = context.planner.vocabulary.metrics
     chosen = extractive.select(query, found, metrics)
     missing = extractive.uncovered_terms(query, chosen, context.gate) if chosen else []

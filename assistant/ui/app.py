@@ -401,6 +401,7 @@ def launch(
         auth=auth,
         auth_message="gpu-assistant: 请登录 / please log in" if auth else None,
         share=False,
+        quiet=True,  # the CLI says where the chat is; Gradio's share=True hint does not apply (nothing leaves here)
         prevent_thread_lock=not block,
         show_error=False,
         footer_links=["api"],
