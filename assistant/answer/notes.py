@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from assistant.answer.extractive import Candidate, make_citation
@@ -84,8 +85,10 @@ def figure_lead(
         return ""
     first = chosen[0]
     own = [f for f in facts if f.hit.chunk_id == first.hit.chunk_id and first.start <= f.fact.start < first.end]
-    values = {(f.fact.metric, f.fact.period, f.fact.quantity.value, f.fact.quantity.currency) for f in own}
-    if len(values) != 1 or own[0].fact.company != query.companies[0] or own[0].fact.detail:
+    values = {(f.fact.metric, f.fact.period, f.fact.quantity.currency) for f in own}
+    if len(values) != 1 or not _one_figure([f.fact.quantity.value for f in own]):
+        return ""  # (117,446.44万元（11.74亿元）states one figure twice, rounded once)
+    if own[0].fact.company != query.companies[0] or own[0].fact.detail:
         return ""
     fact, n = own[0].fact, citations[0].n
     shown_zh, shown_en = fact.quantity.text.strip(), render(fact.quantity, "en")
@@ -102,6 +105,12 @@ def figure_lead(
     period = period_text(fact.period, False)
     name = f"{company.name_en} {vocabulary.label(fact.metric, 'en')}" + (f", {period}" if period else "")
     return f"{name}: {shown_en} [{n}]"
+
+
+def _one_figure(values: list[Decimal]) -> bool:
+    """The values are one figure, written more and less precisely (within half a percent of each other)."""
+    low, high = min(values), max(values)
+    return high == low or (low > 0 and (high - low) / high < Decimal("0.005"))
 
 
 def conflicts_for(store: Store, facts: list[SourcedFact], gate: Gate) -> list[Conflict]:
