@@ -150,12 +150,14 @@ def as_table(rows: list[FactRow], zh: bool = False, name: str = "") -> str:
         head = f"{name}: {len(rows)} stated figures from {sources} sources (≠ another source disagrees, ✓ preferred)"
         columns = ("metric", "period", "figure", "", "source")
     lines = [head.lstrip("：: "), f"{columns[0]:<12} {columns[1]:<22} {columns[2]:<24} {columns[3]:<2} {columns[4]}"]
+    shown: dict[tuple[str, ...], list[str]] = {}  # one line per figure; the sources that state it alike, together
     for r in rows:
         figure = r.stated if zh else r.english()
-        lines.append(
-            f"{r.metric:<12} {period_text(r.period, zh):<22} {figure:<24} {_mark(r):<2} "
-            f"{r.source_id} {r.publisher}, {r.published}"
-        )
+        key = (r.metric, period_text(r.period, zh), figure, _mark(r))
+        digest = ("（摘要）" if zh else " (digest)") if r.reliability == "digest" else ""
+        shown.setdefault(key, []).append(f"{r.source_id} {r.publisher}, {r.published}{digest}")
+    for (metric, period, figure, mark), cited in shown.items():
+        lines.append(f"{metric:<12} {period:<22} {figure:<24} {mark:<2} {'; '.join(cited)}")
     return "\n".join(lines)
 
 

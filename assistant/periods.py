@@ -276,3 +276,34 @@ def _day(year: int, month: int, day: int) -> _Bounds | None:
 
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+# A day named relative to the text's date: 上周四, 本周一, 昨日, last Thursday. (星期四 alone, with no 上/本, could be
+# either week: it is not resolved.)
+RELATIVE_DAY = re.compile(
+    r"(?P<week>[上本这這])[周週]\s?(?P<zh>[一二三四五六日天])|(?P<ago>昨天|昨日|前天|今天|今日)"
+    r"|(?P<en_week>last|this) (?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?P<yesterday>yesterday)",
+    re.I,
+)
+_WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAY_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAYS_AGO = {"昨天": 1, "昨日": 1, "前天": 2, "今天": 0, "今日": 0}
+
+
+def relative_day(match: re.Match[str], published: dt.date) -> dt.date:
+    """The calendar day a :data:`RELATIVE_DAY` match names in a text dated ``published`` (weeks start on Monday:
+    上周四 in a Monday 2023-08-14 post is 2023-08-10; "last Thursday" is the latest Thursday before the date)."""
+    if match.group("ago"):
+        return published - dt.timedelta(days=_DAYS_AGO[match.group("ago")])
+    if match.group("yesterday"):
+        return published - dt.timedelta(days=1)
+    monday = published - dt.timedelta(days=published.weekday())
+    if match.group("zh"):
+        day = _WEEKDAY_ZH[match.group("zh")]
+        return monday + dt.timedelta(days=day - (7 if match.group("week") == "上" else 0))
+    day = _WEEKDAY_EN.index(match.group("en").lower())
+    if match.group("en_week").lower() == "this":
+        return monday + dt.timedelta(days=day)
+    back = (published.weekday() - day) % 7 or 7
+    return published - dt.timedelta(days=back)

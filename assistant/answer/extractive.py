@@ -19,6 +19,7 @@ from assistant.answer.query import Query, contains
 from assistant.entities import Registry
 from assistant.facts import MONEY_METRICS, Fact, decode
 from assistant.numbers import parse_quantities
+from assistant.periods import RELATIVE_DAY
 from assistant.text import has_cjk, has_word, normalise_for_match, split_sentences
 from assistant.tokenize import tokenize
 from assistant.types import Citation, Hit
@@ -30,6 +31,7 @@ _DATE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
 _YEAR_WORDS = ("哪年", "哪一年", "which year", "what year")
 _RELIABILITY_BONUS = {"primary": 0.4, "news": 0.2, "digest": 0.0, "user": -0.3}
 MAX_SENTENCES = 4
@@ -230,7 +232,10 @@ def _score(
         score += 1.0
     if query.wants_date:
         pattern = _YEAR if _asks_year(query) else _DATE
-        if not pattern.search(cand.text):  # a month without its year (今年1月) dates only the event in its clause
+        relative = not _asks_year(query) and RELATIVE_DAY.search(cand.text) and cand.hit.metadata.get("published")
+        # 上周四 in a dated article is a day (periods.py); a month without its year (今年1月) dates only the event
+        # in its clause
+        if not pattern.search(cand.text) and not relative:
             if _asks_year(query) or not _states_month(cand):
                 return None
             if main and not _dated_event(cand.text, [w for m in main for w in metrics[m]]):

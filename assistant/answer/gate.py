@@ -218,6 +218,10 @@ class Gate:
         if (query.main_metrics or query.wants_number) and not why:
             return True
         terms = [t for t in query.key_terms if not self.framed(t)]
+        # An organisation the question names is one word however the segmenter cut it (晨星|半导体): it counts once.
+        parts = [t for t in terms if not t.isascii() and any(t in name for name in query.organisations)]
+        terms = [t for t in terms if t not in parts]
+        named = 1 if parts else 0
         v = self.vocabulary
         phrased = {  # words of a glossary phrase the text renders (external power: 外接供电)
             word
@@ -232,9 +236,11 @@ class Gate:
             or _inflected(t) in text
             or any(normalised(z) in text for z in (*v.renderings(t), *self._siblings.get(t, ())))
         )
+        found += 1 if any(t in text for t in parts) else 0
+        total = len(terms) + named
         if query.language == "en" or query.products:  # English over Chinese text (the glossary misses many), or
-            return found * 2 >= len(terms)  # an exact product code already pins the subject: half will do
-        return not terms or found * 2 > len(terms)
+            return found * 2 >= total  # an exact product code already pins the subject: half will do
+        return not total or found * 2 > total
 
     def _phrases_of(self, question: str) -> list[tuple[list[str], frozenset[str]]]:
         """The question's glossary phrases (words, renderings), read once per question (asked per sentence)."""

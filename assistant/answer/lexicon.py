@@ -81,6 +81,8 @@ GENERIC_TERMS = frozenset(
         "出任",
         "负责",
         "冲刺",  # 冲刺科创板: a bid to list, said with a flourish
+        "这份",  # 这份季度业绩: the article's own report, named by what it is
+        "该份",
         "这么",
         "那么",
         "这么多",

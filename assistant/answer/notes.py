@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from assistant.conflicts import Conflict, SourcedFact, find_conflicts, sourced
 from assistant.entities import Registry
 from assistant.facts import TIME_VARYING
 from assistant.numbers import parse_quantities
+from assistant.periods import RELATIVE_DAY, relative_day
 from assistant.store import Store
 from assistant.text import normalise_for_match, sentence_at
 from assistant.types import Citation, Hit
@@ -105,6 +107,25 @@ def figure_lead(
     period = period_text(fact.period, False)
     name = f"{company.name_en} {vocabulary.label(fact.metric, 'en')}" + (f", {period}" if period else "")
     return f"{name}: {shown_en} [{n}]"
+
+
+def relative_day_lines(chosen: list[Candidate], citations: list[Citation], language: str) -> list[str]:
+    """For each quoted sentence naming a day relative to its source's date (上周四), the calendar day it is, worked
+    out from that date: ``上周四 = 2023年8月10日（按来源[1]的发布日期2023-08-14推算）``."""
+    lines = []
+    for cand, citation in zip(chosen, citations, strict=False):
+        match = RELATIVE_DAY.search(cand.text)
+        published = str(cand.hit.metadata.get("published", ""))
+        if match is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", published):
+            continue
+        day = relative_day(match, dt.date.fromisoformat(published))
+        if language == "zh":
+            shown = f"{day.year}年{day.month}月{day.day}日"
+            lines.append(f"{match.group(0)} = {shown}（按来源[{citation.n}]的发布日期{published}推算）")
+        else:
+            shown = f"{day.day} {day:%B} {day.year}"
+            lines.append(f"{match.group(0)} = {shown} (counted from source [{citation.n}]'s date, {published})")
+    return lines
 
 
 def _one_figure(values: list[Decimal]) -> bool:

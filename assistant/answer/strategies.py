@@ -134,6 +134,8 @@ def sentences(query: Query, hits: list[Hit], context: Context) -> Answer:
     )
     leads = [extractive.person_lead(query, chosen, citations), figure, extractive.latest_lead(query, chosen)]
     lead = [line for line in leads if line]
+    if query.wants_date:  # 上周四: the day it is, from the source's date
+        extra = notes.relative_day_lines(chosen, citations, query.language) + extra
     text = "\n".join(lead + lines + extra)
     return Answer(text, False, citations, language=query.language, conflicts=conflicts, lead=figure)
 
