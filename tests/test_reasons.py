@@ -85,3 +85,18 @@ def test_the_amount_a_question_names_pins_the_round(assistant: Assistant) -> Non
 def test_a_question_is_english_when_it_asks_in_english(question: str, language: str) -> None:
     """A figure or a name written in characters does not make an English question Chinese."""
     assert question_language(question) == language
+
+
+def test_who_led_a_round_is_answered_by_the_sentence_naming_the_leads(assistant: Assistant) -> None:
+    """领投 is asked: the sentence saying the round closed names no lead and never answers; the one that does,
+    though it says only 本轮融资, answers."""
+    answer = assistant.ask("星云智算的A轮融资由谁领投？")
+    assert not answer.refused, answer.text
+    assert "北辰资本" in answer.text.splitlines()[0] and "宣布完成" not in answer.text, answer.text
+
+
+def test_a_reason_stated_as_its_reason_answers_why(assistant: Assistant) -> None:
+    """离职理由是…: 理由 states a reason as plainly as 因为."""
+    answer = assistant.ask("星云智算的技术负责人为什么离职？")
+    assert not answer.refused, answer.text
+    assert "个人发展规划调整" in answer.text, answer.text

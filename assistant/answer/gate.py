@@ -429,10 +429,10 @@ _ROLE_OWNER = re.compile(
 )
 # A sentence that gives a reason (not one that draws a consequence: 因此, so).
 _REASON = re.compile(
-    r"因为|由于|原因|之所以|出于|鉴于|导致|致使|所致|为了|以便|基于上述|基于以上|考虑到|综合考虑"
+    r"因为|由于|原因|理由|之所以|出于|鉴于|导致|致使|所致|为了|以便|基于上述|基于以上|考虑到|综合考虑"
     r"|目的是|目的在于|旨在|主要来自|来自于|源于|源自|归因于|归功于|得益于|受益于|受[^，。；]{1,12}影响|带动|驱动|拖累"
     r"|为(?:应对|突破|满足|解决|抢占|摆脱|弥补|缓解|筹集|支持)|以(?:应对|突破|满足|解决)"
-    r"|because|due to|owing to|as a result of|since the|caused by|driven by|thanks to|on the back of"
+    r"|because|due to|owing to|as a result of|since the|caused by|driven by|thanks to|on the back of|the reason"
     r"|fuell?ed by|boosted by|stems? from|attributed to|aimed at|aims? to|in a bid to|to cope with|weighed on"
     r"|led to|in order to"
 )
