@@ -81,6 +81,8 @@ class Assistant:
         )
         if self.store.stale:
             self._reingest_stale()
+        elif self.store.interrupted() and not self.settings.chroma_url:
+            self._finish_interrupted()
         self._context = strategies.Context(
             self.store,
             self.planner,
@@ -105,9 +107,13 @@ class Assistant:
         """Index files and folders; unchanged files are skipped, changed ones replaced, broken ones reported."""
         if rebuild:
             self.store.reset()
-        return ingest(
+        roots = [Path(p) for p in paths]
+        local = not self.settings.chroma_url  # (a shared server's collection is ingested by several processes)
+        if local:
+            self.store.begin_ingest(roots)
+        report = ingest(
             self.store,
-            [Path(p) for p in paths],
+            roots,
             self.enricher,
             max_bytes=int(self.settings.max_file_mb * 1_000_000),
             chunk_chars=self.settings.chunk_chars,
@@ -115,6 +121,16 @@ class Assistant:
             prune=prune,
             progress=progress,
         )
+        if local:
+            self.store.end_ingest()
+        return report
+
+    def _finish_interrupted(self) -> IngestReport:
+        """An ingest stopped part-way (Ctrl-C during the first build) left some of its files out: ingest its paths
+        again, which adds what is missing and skips what is already indexed."""
+        roots = [p for p in self.store.interrupted() if p.exists()]
+        log.warning("An ingest into %s was stopped part-way; finishing it (%d paths).", self.store.location, len(roots))
+        return self.ingest(roots)
 
     def _reingest_stale(self) -> IngestReport | None:
         """Re-ingest every recorded document into a fresh index: the stored facts, company flags and search tokens
@@ -122,7 +138,8 @@ class Assistant:
         is left to its owner (rebuilding it here would pull it from under other processes)."""
         if self.settings.chroma_url:
             raise self.store.stale_error()
-        paths = sorted({Path(record.path) for record in self.store.documents().values()})
+        recorded = {Path(record.path) for record in self.store.documents().values()}
+        paths = sorted(recorded | set(self.store.interrupted()))  # and what a stopped ingest had yet to add
         log.warning(
             "The index at %s is stale (%s); re-ingesting %d files.", self.store.location, self.store.stale, len(paths)
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -396,6 +397,19 @@ class Store:
             self.stale = "another vocabulary, company registry, chunking or tokenizer"
         if not self.stale and (recorded != SCHEMA or (self.manifest and built_by != self.manifest)):
             self._set_meta(schema=SCHEMA, **({"manifest": self.manifest} if self.manifest else {}))
+
+    def begin_ingest(self, roots: Sequence[Path]) -> None:
+        """Record the paths being ingested until :meth:`end_ingest`: a process stopped part-way leaves the record,
+        and the next open finishes the work (a half-built first index is never taken for a whole one)."""
+        self._set_meta(ingesting=json.dumps([str(Path(p).resolve()) for p in roots], ensure_ascii=False))
+
+    def end_ingest(self) -> None:
+        self._set_meta(ingesting="")
+
+    def interrupted(self) -> list[Path]:
+        """The paths of an ingest that was stopped part-way ([] when none was)."""
+        recorded = str((self._collection.metadata or {}).get("ingesting", "") or "")
+        return [Path(p) for p in json.loads(recorded)] if recorded else []
 
     def stale_error(self) -> StoreError:
         """The error for a stale index that this process may not rebuild (a shared server collection)."""

@@ -83,9 +83,9 @@ def test_interrupted_ingest_is_completed_without_duplicates(tmp_path: Path, docs
     store = tmp_path / "s"
     with pytest.raises(KeyboardInterrupt):
         make_assistant(store, _FailingEmbeddings(fail_after=1)).ingest([docs])
-    a = make_assistant(store)
+    a = make_assistant(store)  # opening the index finishes the stopped ingest (it adds the two files it lacked)
     report = a.ingest([docs])
-    assert len(report.unchanged) == 1 and len(report.added) == 2
+    assert len(report.unchanged) == 3 and not report.added
     expected = sum(len(chunk_document(load(p, 10**7))) for p in docs.iterdir())
     assert a.store.count() == expected
     assert len(a.store.keyword(["壁仞科技"], 50)) == len({h.chunk_id for h in a.store.keyword(["壁仞科技"], 50)})
@@ -129,3 +129,17 @@ def test_a_current_index_is_not_rebuilt(tmp_path: Path, docs: Path) -> None:
     again = make_assistant(tmp_path / "store")
     assert again.store.stale == ""
     assert (again.store._collection.metadata or {})["generation"] == generation  # no reset, no re-ingest
+
+
+def test_an_ingest_stopped_part_way_is_finished_when_the_index_is_next_opened(tmp_path: Path, docs: Path) -> None:
+    """A process stopped while ingesting a folder (Ctrl-C in the first `make run`) leaves some of its files
+    indexed: the next process to open the index sees the unfinished ingest and completes it, instead of answering
+    from part of the corpus."""
+    first = make_assistant(tmp_path / "store")
+    one = sorted(docs.iterdir())[0]
+    assert first.ingest([one]).ok
+    first.store.begin_ingest([docs])  # a folder's ingest began … and the process was stopped
+    del first
+    reopened = make_assistant(tmp_path / "store")
+    assert reopened.index_info()["documents"] == len(list(docs.iterdir()))
+    assert reopened.store.interrupted() == []

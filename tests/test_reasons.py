@@ -95,6 +95,14 @@ def test_who_led_a_round_is_answered_by_the_sentence_naming_the_leads(assistant:
     assert "北辰资本" in answer.text.splitlines()[0] and "宣布完成" not in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question", ["星云智算的A轮融资由谁领投？", "Who led 星云智算's Series A round?"])
+def test_a_person_quoted_beside_a_round_is_never_stated_as_its_lead(assistant: Assistant, question: str) -> None:
+    """The CEO quoted in the same article is a person, the leads are firms: no answer opens with his name."""
+    answer = assistant.ask(question)
+    first = answer.text.splitlines()[0]
+    assert "林晓峰" not in first and "Lin Xiaofeng" not in first, answer.text
+
+
 def test_a_reason_stated_as_its_reason_answers_why(assistant: Assistant) -> None:
     """离职理由是…: 理由 states a reason as plainly as 因为."""
     answer = assistant.ask("星云智算的技术负责人为什么离职？")

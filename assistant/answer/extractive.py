@@ -503,11 +503,12 @@ def _latest_first(found: list[Candidate]) -> list[Candidate]:
 
 
 def person_lead(query: Query, chosen: list[Candidate], citations: list[Citation]) -> str:
-    """ "Who …": the people the best sentence naming any names, stated first with its citation (romanised in
-    English: ``Zhang Jianfeng (张建锋) [1]``), or ''."""
-    if not query.asks_person:
+    """ "Who …": the people the best sentence names, stated first with its citation (romanised in English:
+    ``Zhang Jianfeng (张建锋) [1]``), or '' when it names none (a runner-up's name may answer something else: the
+    CEO quoted beside the round's lead investors) or when a round's investors are asked (organisations, mostly)."""
+    if not query.asks_person or "funding" in query.metrics:
         return ""
-    for cand, citation in zip(chosen, citations, strict=False):
+    for cand, citation in list(zip(chosen, citations, strict=False))[:1]:
         names = person_names(cand.text)
         if names:
             if query.language == "zh":
