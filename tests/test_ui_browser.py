@@ -191,20 +191,23 @@ def test_bad_input_keeps_the_typed_text_and_html_is_shown_as_text(page: Any, url
     page.screenshot(path=str(ARTIFACTS / "ui-input.png"), full_page=True)
 
 
+def _ask_in_turn(page: Any, *questions: str) -> None:
+    """Ask each question once the one before has its answer (its own sources block) and the box is free."""
+    box, chat = page.locator("#ga-question textarea"), page.locator("#ga-chat")
+    for asked, question in enumerate(questions, start=1):
+        box.fill(question)
+        page.keyboard.press("Enter")
+        sync_api.expect(chat.locator("details.ga-cited")).to_have_count(asked)
+        sync_api.expect(box).to_be_editable()
+
+
 def test_each_answer_keeps_its_own_sources_under_it(page: Any) -> None:
     """After a second question, the first answer's collapsed sources still list its own quote (the side panel has
     moved on to the second answer's): an earlier [1] never points at a later answer's document."""
     expect = sync_api.expect
-    box = page.locator("#ga-question textarea")
     chat = page.locator("#ga-chat")
-    box.fill("壁仞科技2024年营收是多少？")
-    page.keyboard.press("Enter")
-    expect(chat.locator("details.ga-cited")).to_have_count(1)
-    expect(box).to_be_editable()
-    box.fill("壁仞科技2024年净亏损是多少？")
-    page.keyboard.press("Enter")
+    _ask_in_turn(page, "壁仞科技2024年营收是多少？", "壁仞科技2024年净亏损是多少？")
     cited = chat.locator("details.ga-cited")
-    expect(cited).to_have_count(2)
     expect(page.locator("#ga-sources")).to_contain_text("净亏损为15.38亿元")
     first = cited.nth(0)
     first.locator("summary").click()
@@ -221,16 +224,8 @@ def test_a_citation_number_opens_its_answers_sources_at_the_quote(page: Any, wid
     cites is marked and scrolled into view (not the follow-up's quote, not a new tab)."""
     expect = sync_api.expect
     page.set_viewport_size({"width": width, "height": 900})
-    box = page.locator("#ga-question textarea")
     chat = page.locator("#ga-chat")
-    box.fill("壁仞科技2024年营收是多少？")
-    page.keyboard.press("Enter")
-    expect(chat.locator("details.ga-cited")).to_have_count(1)
-    expect(box).to_be_editable()
-    box.fill("那净亏损呢？")
-    page.keyboard.press("Enter")
-    expect(chat.locator("details.ga-cited")).to_have_count(2)
-    expect(box).to_be_editable()
+    _ask_in_turn(page, "壁仞科技2024年营收是多少？", "那净亏损呢？")
     first = chat.locator("details.ga-cited").nth(0)
     expect(first).not_to_have_attribute("open", "")
     pages_before = len(page.context.pages)
