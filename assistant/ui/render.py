@@ -68,12 +68,6 @@ def chat_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def is_input_problem(question: str, max_chars: int) -> bool:
-    """True for an empty or over-long question (the assistant refused it before searching)."""
-    stripped = (question or "").strip()
-    return not stripped or len(stripped) > max_chars
-
-
 def answer_markdown(answer: Answer | str, anchor: str = "") -> str:
     """The chat message for an answer (or its text so far, while it streams): the heading of its parts (refusal
     label, input note or the figure lead, in bold), then its lines; with ``anchor``, each ``[n]`` links to its
